@@ -1,0 +1,1 @@
+"""Bundled inputs: the corpus report and the reference facts (installed as kg.resources.data)."""

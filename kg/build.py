@@ -1,0 +1,232 @@
+"""``peelkg build``: parse, map, link, validate, write a release — in one direction.
+
+    inputs ─parse─▶ Report ─map─▶ named graphs ─validate─▶ release (store, dumps, manifest)
+
+A violation or an unreadable input raises before anything is published.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rdflib import Dataset, Graph, URIRef
+
+from .errors import InputError
+from .judgements import ForceIndex, JudgementFacts, Notice, merge_judgements
+from .mapping import (
+    ReportContext,
+    force_triples,
+    inspection_triples,
+    judgement_triples,
+    organisation_triples,
+    publisher_triples,
+    report_triples,
+    unknown_question_triples,
+)
+from .model import Report, ReportMeta
+from .namespaces import REFERENCE_GRAPH, VOCABULARY_GRAPH, report_graph, slugify
+from .parser import parse_file
+from .partners import PartnerFinder, read_organisations
+from .reference import read_forces, read_grades, read_report_metadata
+from .resources import corpus_dir, reference_dir
+from .themes import ThemeTagger
+from .vocab import Vocabulary
+
+FORCES_CSV, GRADES_CSV, ORGANISATIONS_CSV, REPORTS_CSV = (
+    "forces.csv", "peel_grades.csv", "organisations.csv", "reports.csv",
+)
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_step: str) -> None:
+    return None
+
+
+@dataclass
+class Inputs:
+    reports: list[Path] = field(default_factory=list)
+    forces: Path = field(default_factory=lambda: reference_dir() / FORCES_CSV)
+    grades: Path = field(default_factory=lambda: reference_dir() / GRADES_CSV)
+    organisations: Path = field(default_factory=lambda: reference_dir() / ORGANISATIONS_CSV)
+
+    def files(self) -> list[Path]:
+        metas = sorted({p.parent / REPORTS_CSV for p in self.reports})
+        return [*self.reports, *metas, self.forces, self.grades, self.organisations]
+
+
+def collect_inputs(paths: Iterable[Path]) -> Inputs:
+    """Sort command-line INPUTs into reports and reference tables; no INPUT = the bundled data.
+
+    A folder contributes its ``*.txt`` reports and any reference CSV it holds; a ``.txt`` file
+    is a report (its metadata is the ``reports.csv`` beside it); ``forces.csv``,
+    ``peel_grades.csv`` and ``organisations.csv`` replace the bundled tables.
+    """
+    paths = list(paths)
+    inputs = Inputs()
+    if not paths:
+        inputs.reports = sorted(corpus_dir().glob("*.txt"))
+        return inputs
+    for path in paths:
+        if path.is_dir():
+            inputs.reports.extend(sorted(path.glob("*.txt")))
+            candidates = [path / name for name in (FORCES_CSV, GRADES_CSV, ORGANISATIONS_CSV)]
+            for candidate in (c for c in candidates if c.is_file()):
+                _take_table(inputs, candidate)
+        elif path.is_file() and path.suffix == ".txt":
+            inputs.reports.append(path)
+        elif path.is_file() and path.name in (FORCES_CSV, GRADES_CSV, ORGANISATIONS_CSV):
+            _take_table(inputs, path)
+        elif path.is_file() and path.name == REPORTS_CSV:
+            continue  # read beside the reports
+        elif not path.exists():
+            raise InputError(str(path), None, "no such file or folder")
+        else:
+            raise InputError(str(path), None, "not a report (.txt), a reference table or a folder")
+    return inputs
+
+
+def _take_table(inputs: Inputs, path: Path) -> None:
+    attr = {FORCES_CSV: "forces", GRADES_CSV: "grades", ORGANISATIONS_CSV: "organisations"}[path.name]
+    setattr(inputs, attr, path)
+
+
+@dataclass
+class Built:
+    dataset: Dataset
+    notices: list[Notice]
+    inputs: Inputs
+    reports: list[Report]
+
+    def union(self) -> Graph:
+        graph = Graph()
+        for s, p, o, _g in self.dataset.quads():
+            graph.add((s, p, o))
+        return graph
+
+
+def _metadata_for(report_path: Path, cache: dict[Path, dict[str, ReportMeta]]) -> ReportMeta:
+    meta_path = report_path.parent / REPORTS_CSV
+    if meta_path not in cache:
+        if not meta_path.is_file():
+            raise InputError(str(report_path), None, f"no {REPORTS_CSV} beside it (source URL and dates)")
+        cache[meta_path] = read_report_metadata(meta_path)
+    meta = cache[meta_path].get(report_path.name)
+    if meta is None:
+        raise InputError(str(meta_path), None, f"no row for {report_path.name}")
+    return meta
+
+
+def _number_questions(
+    report: Report, vocab: Vocabulary, graph: Graph, notices: list[Notice]
+) -> list[tuple[int, URIRef]]:
+    """Give each parsed question its number and IRI in the question scheme of its year."""
+    numbered: list[tuple[int, URIRef]] = []
+    core = 0
+    known = vocab.questions.get((report.year, slugify(report.pillar)), [])
+    for question in report.questions:
+        if question.level == "headline":
+            entry = known[0] if known and known[0].number == 0 else None
+            number = 0
+        else:
+            core += 1
+            entry = vocab.find_question(report.year, report.pillar, question.heading)
+            number = entry.number if entry else core
+            if entry is None:
+                notices.append(Notice(report.path, question.line,
+                                      f"heading not in the {report.year} question set; numbered {number} by order"))
+        if any(n == number for n, _ in numbered):
+            raise InputError(report.path, question.line, f"question {number} appears twice")
+        if entry is None:
+            iri = unknown_question_triples(graph, report.year, report.pillar, number, question.heading)
+        else:
+            iri = entry.iri
+        numbered.append((number, iri))
+    return numbered
+
+
+def build_dataset(inputs: Inputs, progress: Progress = _quiet) -> Built:
+    """Read every input and map it to one dataset of named graphs (not yet validated)."""
+    progress("reading reference data")
+    forces = read_forces(inputs.forces)
+    grades = read_grades(inputs.grades)
+    organisations = read_organisations(inputs.organisations)
+    vocab = Vocabulary.load()
+    index = ForceIndex(forces)
+    tagger = ThemeTagger(vocab.theme_labels)
+    partners = PartnerFinder(forces, organisations)
+    dataset = Dataset()
+    notices: list[Notice] = []
+    meta_cache: dict[Path, dict[str, ReportMeta]] = {}
+    parsed: list[tuple[Report, URIRef, str, list[tuple[int, URIRef]]]] = []
+    contexts: list[ReportContext] = []
+    for path in inputs.reports:
+        progress(f"parsing {path.name}")
+        report = parse_file(path)
+        meta = _metadata_for(path, meta_cache)
+        force = index.get(report.force)
+        if force is None:
+            raise InputError(str(path), None, f"force {report.force!r} is not in {inputs.forces.name}")
+        if (index.get(meta.force), meta.year, meta.pillar) != (force, report.year, report.pillar):
+            raise InputError(str(path), None, f"the text is {report.force} {report.year} {report.pillar}, "
+                             f"but {REPORTS_CSV} says {meta.force} {meta.year} {meta.pillar}")
+        graph = dataset.graph(report_graph(report.year, force.police_uk_id, slugify(report.pillar)))
+        numbered = _number_questions(report, vocab, graph, notices)
+        parsed.append((report, graph.identifier, meta.source_url, numbered))  # type: ignore[arg-type]
+        contexts.append(ReportContext(force, meta.source_url, meta.published, numbered, tagger, partners))
+        notices.extend(Notice(str(path), w.line, w.message) for w in report.warnings)
+
+    progress("merging judgements")
+    judgements, merge_notices = merge_judgements(parsed, grades, index, vocab, str(inputs.grades))
+    notices.extend(merge_notices)
+
+    progress("mapping to RDF")
+    dataset.graph(VOCABULARY_GRAPH).__iadd__(vocab.graph)
+    reference = dataset.graph(REFERENCE_GRAPH)
+    publisher_triples(reference)
+    for force in forces:
+        force_triples(reference, force)
+    named: set[str] = set()
+    for (report, graph_iri, _url, _numbered), ctx in zip(parsed, contexts, strict=True):
+        named |= report_triples(dataset.graph(graph_iri), report, ctx)
+    for org in organisations:
+        if org.slug in named:
+            organisation_triples(reference, org)
+    by_id = {f.police_uk_id: f for f in forces}
+    labels = {e.iri: e.label for entries in vocab.questions.values() for e in entries}
+    for facts in judgements:
+        target = _graph_of(dataset, facts, reference)
+        inspection_triples(reference, facts.year, by_id[facts.force], facts.pillar)
+        label = f"{by_id[facts.force].short_name} {facts.year} {facts.pillar}: {labels.get(facts.question, facts.question)}"
+        judgement_triples(target, facts, label)
+    return Built(dataset, notices, inputs, [p[0] for p in parsed])
+
+
+def _graph_of(dataset: Dataset, facts: JudgementFacts, reference: Graph) -> Graph:
+    if facts.report is None:
+        return reference
+    return dataset.graph(report_graph(facts.year, facts.force, facts.pillar))
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def class_counts(graph: Graph) -> dict[str, int]:
+    from .namespaces import RDF
+
+    counts = Counter(str(o) for o in graph.objects(None, RDF.type))
+    return dict(sorted(counts.items()))
+
+
+def release_id(now: datetime | None = None) -> str:
+    return (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S%fZ")

@@ -1,0 +1,168 @@
+"""The ``peelkg`` command (DESIGN.md, "CLI contract").
+
+Errors print one readable line (file, line or parameter) to stderr and exit non-zero;
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .errors import BadQuery, InputError, PeelError, ShapeViolation
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DATA_HELP = "Data directory (as written by `peelkg build --out`) or one release folder. Default: $PEELKG_DATA or ~/.local/share/peelkg."
+
+
+@contextmanager
+def reported_errors() -> Iterator[None]:
+    """Turn domain errors into a message and an exit code (1 input, 2 usage, 3 validation)."""
+    try:
+        yield
+    except ShapeViolation as exc:
+        click.echo(exc.report, err=True)
+        click.echo(f"error: {exc}; nothing was published", err=True)
+        sys.exit(3)
+    except BadQuery as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except InputError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except PeelError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+
+
+def _data_dir(value: Path | None) -> Path:
+    from .release import default_data_dir
+
+    return value if value is not None else default_data_dir()
+
+
+@click.group()
+@click.version_option(__version__, prog_name="peelkg")
+def main() -> None:
+    """PEEL inspection findings as a knowledge graph and linked open data."""
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=None, help=DATA_HELP)
+@click.option("--quiet", is_flag=True, help="Print no progress.")
+def build(inputs: tuple[Path, ...], out: Path | None, quiet: bool) -> None:
+    """Parse, link, validate and publish a release (no INPUT: the bundled corpus and reference data)."""
+    with reported_errors():
+        release = run_build(list(inputs), _data_dir(out), quiet=quiet)
+        click.echo(f"published release {release.id} in {release.path} "
+                   f"({release.manifest['triples']} triples, {len(release.manifest['warnings'])} warnings)")
+
+
+def run_build(inputs: list[Path], out: Path, *, quiet: bool = False) -> Any:
+    from .build import build_dataset, collect_inputs
+    from .publish import publish
+
+    steps: list[str] = []
+
+    def progress(step: str) -> None:
+        steps.append(step)
+        if not quiet:
+            click.echo(f"  {step}", err=True)
+
+    collected = collect_inputs(inputs)
+    with click.progressbar(length=1, label="building", file=sys.stderr if not quiet else open_null()) as bar:
+        built = build_dataset(collected, progress)
+        release, outcome = publish(built, out, progress)
+        bar.update(1)
+    if not quiet:
+        for notice in built.notices:
+            click.echo(f"warning: {notice}", err=True)
+        click.echo(f"SHACL: conforms ({outcome.warnings} warning(s))", err=True)
+    return release
+
+
+def open_null() -> Any:
+    import os
+
+    return open(os.devnull, "w")
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+def parse(file: Path) -> None:
+    """Print the parsed report FILE as JSON."""
+    from .parser import parse_file
+
+    with reported_errors():
+        click.echo(json.dumps(parse_file(file).to_json(), indent=2, ensure_ascii=False))
+
+
+@main.command()
+@click.argument("data", required=False, type=click.Path(path_type=Path))
+def validate(data: Path | None) -> None:
+    """SHACL-validate a release and print the report."""
+    from .release import open_release
+    from .store import open_store
+    from .validate import validate_graph
+
+    with reported_errors():
+        release = open_release(_data_dir(data))
+        store = open_store(release.store_path)
+        graph = store.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        outcome = validate_graph(graph)
+        click.echo(outcome.report_text)
+        if not outcome.conforms:
+            raise ShapeViolation(outcome.report_text, outcome.violations)
+
+
+@main.command()
+@click.argument("query_or_name")
+@click.option("--data", type=click.Path(path_type=Path), default=None, help=DATA_HELP)
+@click.option("--param", "params", multiple=True, metavar="K=V", help="A canned query's parameter, e.g. force=norfolk.")
+@click.option("--format", "fmt", default=None, type=click.Choice(["json", "csv", "tsv", "xml", "ttl", "nt", "jsonld", "rdf"]),
+              help="Output format (default: csv for rows, ttl for graphs).")
+def query(query_or_name: str, data: Path | None, params: tuple[str, ...], fmt: str | None) -> None:
+    """Run SPARQL text (or @FILE) or a canned query by name."""
+    from .queries import NAME, get_query, load_queries
+    from .release import open_release
+    from .results import serialise
+    from .store import open_store
+
+    with reported_errors():
+        values = _params(params)
+        queries = load_queries()
+        if NAME.match(query_or_name):
+            text = get_query(query_or_name, queries).bind(values)
+        else:
+            if values:
+                raise BadQuery("--param applies to canned queries only")
+            text = Path(query_or_name[1:]).read_text(encoding="utf-8") if query_or_name.startswith("@") else query_or_name
+        store = open_store(open_release(_data_dir(data)).store_path)
+        outcome = store.query(text)
+        from rdflib import Graph
+
+        chosen = fmt or ("ttl" if isinstance(outcome, Graph) else "csv")
+        sys.stdout.buffer.write(serialise(outcome, chosen))
+
+
+def _params(params: tuple[str, ...]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise BadQuery(f"--param {item!r} is not of the form name=value")
+        values[key.strip()] = value
+    return values
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

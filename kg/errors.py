@@ -1,0 +1,52 @@
+"""Domain errors.  Each names what went wrong in the user's terms (file, line, parameter),
+never a traceback or an internal path; the CLI and the web render them centrally."""
+
+from __future__ import annotations
+
+
+class PeelError(Exception):
+    """Base class of every error peelkg reports to a user."""
+
+
+class InputError(PeelError):
+    """An input file cannot be read or does not have the expected form."""
+
+    def __init__(self, file: str, line: int | None, message: str) -> None:
+        self.file = file
+        self.line = line
+        self.message = message
+        where = f"{file}:{line}" if line is not None else file
+        super().__init__(f"{where}: {message}")
+
+
+class ParseError(InputError):
+    """A report text cannot be parsed."""
+
+
+class ShapeViolation(PeelError):
+    """The graph does not conform to the SHACL shapes; ``report`` is pySHACL's text report."""
+
+    def __init__(self, report: str, violations: int) -> None:
+        self.report = report
+        self.violations = violations
+        super().__init__(f"SHACL validation failed with {violations} violation(s)")
+
+
+class NotFound(PeelError):
+    """No such entity, query or release."""
+
+
+class BadQuery(PeelError):
+    """A query or a query parameter is not acceptable; ``status`` is the HTTP status to answer."""
+
+    def __init__(self, message: str, *, status: int = 400) -> None:
+        self.status = status
+        super().__init__(message)
+
+
+class QueryTimeout(PeelError):
+    """A query ran past its time limit."""
+
+
+class ReleaseError(PeelError):
+    """A release directory is missing, incomplete or cannot be written."""

@@ -1,0 +1,304 @@
+"""Parse a PEEL force report page (plain text, one paragraph per line) into a :class:`~kg.model.Report`.
+
+The page reads: optional site boilerplate; a title "<Force> PEEL <year>"; an optional pillar line and
+"Last updated" line; then question headings (the first is the headline question), each followed by an
+optional bare grade line, paragraphs, bullet lists, and blocks headed "Areas for improvement",
+"Causes of concern" or "Recommendations". What cannot be read with confidence but can be recovered
+from is reported in ``Report.warnings``; what leaves no report to speak of raises :class:`ParseError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg import judgement_text as jt
+from kg import report_lines as rl
+from kg.errors import ParseError
+from kg.model import Level, ParseWarning, Passage, Question, Report
+
+DUPLICATE_SHARE = 0.6  # share of a question's paragraphs repeated from an earlier one that makes it a duplicate
+_BLOCK_LABELS = {"areas_for_improvement": "areas for improvement", "causes_of_concern": "causes of concern",
+                 "recommendations": "recommendations"}
+
+
+def parse_file(path: str | Path) -> Report:
+    """Read a report file (UTF-8, with or without a BOM, LF or CRLF line ends) and parse it.
+
+    Raises :class:`ParseError` naming the file (and the line, where there is one) when the file cannot be
+    read, is not UTF-8, or is not a report (see :func:`parse_report`).
+    """
+    name = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise ParseError(name, None, f"cannot read the file: {error.strerror or error}") from error
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ParseError(name, 1, "the file is UTF-16; expected UTF-8")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise ParseError(name, line, f"not UTF-8: byte 0x{data[error.start]:02x} cannot be decoded") from error
+    return parse_report(text, path=name)
+
+
+def parse_report(text: str, *, path: str = "<text>") -> Report:
+    """Parse the text of a PEEL force report page.
+
+    ``path`` only names the source in warnings and errors. ``Report.text`` is the normalised text (LF line
+    ends, no BOM, plain spaces) that every ``Passage``'s ``start``/``end`` index. Raises :class:`ParseError`
+    (with ``path`` and a line) for an empty text, a text without a "<Force> PEEL <year>" title or without a
+    question heading, and when the pillar is neither stated nor inferable from the headline question.
+
+    >>> report = parse_report(
+    ...     "Anyshire PEEL 2016\\nEffectiveness\\n"
+    ...     "How effective is the force at keeping people safe and reducing crime?\\n"
+    ...     "Anyshire Police is good at keeping people safe and reducing crime.\\n"
+    ...     "Areas for improvement\\n"
+    ...     "- The force should publish its plans.\\n")
+    >>> report.force, report.year, report.pillar, report.force_name, report.overall_grade
+    ('Anyshire', 2016, 'Effectiveness', 'Anyshire Police', 'Good')
+    >>> item = report.questions[0].areas_for_improvement[0]
+    >>> item.text, item.line, report.text[item.start:item.end] == item.text
+    ('The force should publish its plans.', 6, True)
+    """
+    normalised = rl.normalise(text)
+    lines = rl.split_lines(normalised)
+    content = [line for line in lines if line.text]
+    if not content:
+        raise ParseError(path, 1, "the report is empty")
+    builder = _Builder(path, normalised)
+    title_line = builder.read_front_matter(content)
+    for line in content[content.index(title_line) + 1:]:
+        builder.feed(line)
+    return builder.finish(title_line)
+
+
+@dataclass
+class _QuestionState:
+    """What the parser knows of a question beyond the model: the grade line it read, if any."""
+
+    line_grade: str | None = None
+    line_grade_at: int | None = None
+
+
+class _Builder:
+    """Reads the lines after the title one at a time, tracking the current question and list block."""
+
+    def __init__(self, path: str, text: str) -> None:
+        self.path, self.text = path, text
+        self.force, self.year = "", 0
+        self.pillar: str | None = None
+        self.last_updated: str | None = None
+        self.questions: list[Question] = []
+        self.states: list[_QuestionState] = []
+        self.warnings: list[ParseWarning] = []
+        self.pending_grade: tuple[str, int] | None = None  # a grade line before the first question
+        self.block: str | None = None  # the Question field list items go to
+        self.block_header: rl.Line | None = None
+        self.block_items, self.block_mode = 0, ""  # mode: fresh, intro, bullets, paragraphs
+        self.after_heading = False
+
+    def warn(self, line: int, message: str) -> None:
+        self.warnings.append(ParseWarning(line, message))
+
+    def read_front_matter(self, content: list[rl.Line]) -> rl.Line:
+        """Find the title line; skip (and report) what precedes it, except a "Last updated" line."""
+        skipped: list[int] = []
+        for line in content:
+            found = rl.title(line.text)
+            if found:
+                self.force, self.year = found
+                if skipped:
+                    self.warn(skipped[0], f"skipped {len(skipped)} line(s) of site text before the title "
+                                          f"(lines {skipped[0]}–{skipped[-1]})")
+                return line
+            if rl.last_updated(line.text) is not None:
+                self.read_last_updated(line)
+            else:
+                skipped.append(line.number)
+        raise ParseError(self.path, content[0].number, "no title line '<Force> PEEL <year>' found "
+                                                        f"(the text starts {rl.snippet(content[0].text)!r})")
+
+    def read_last_updated(self, line: rl.Line) -> None:
+        iso = rl.last_updated(line.text)
+        if not iso:
+            self.warn(line.number, f"unreadable date in {line.text!r} (no such day); ignored")
+        elif self.last_updated and iso != self.last_updated:
+            self.warn(line.number, f"second 'Last updated' date {iso} ignored; kept {self.last_updated}")
+        else:
+            self.last_updated = iso
+
+    def feed(self, line: rl.Line) -> None:
+        """Take the next non-blank line after the title."""
+        after_heading, self.after_heading = self.after_heading, False
+        item = rl.bullet(line)
+        if item is not None:
+            self.add_bullet(item)
+        elif rl.is_welsh(line.text):
+            self.warn(line.number, f"skipped a notice in Welsh: {rl.snippet(line.text)!r}")
+        elif rl.last_updated(line.text) is not None:
+            self.read_last_updated(line)
+        elif (heading := rl.question_heading(line.text)) is not None:
+            self.start_question(heading, line)
+        elif (section := rl.section_header(line.text)) is not None:
+            self.end_block()
+            self.block, self.block_header, self.block_items, self.block_mode = section, line, 0, "fresh"
+        elif (grade := jt.bare_grade(line.text)) is not None:
+            self.read_grade_line(grade, line, after_heading)
+        elif not self.questions:
+            pillar = rl.pillar_line(line.text)
+            if pillar and self.pillar is None:
+                self.pillar = pillar
+            else:
+                self.warn(line.number, f"skipped text before the first question: {rl.snippet(line.text)!r}")
+        elif jt.not_inspected(line.text):
+            self.end_block()
+            self.questions[-1].not_inspected = True
+        elif (kind := rl.subheading(line.text)) is not None:
+            self.end_block()
+            if kind == "other":
+                self.warn(line.number, f"skipped a subheading, not a question: {rl.snippet(line.text)!r}")
+        else:
+            self.add_paragraph(line)
+
+    def start_question(self, heading: str, line: rl.Line) -> None:
+        self.end_block()
+        level: Level = "core" if self.questions else "headline"
+        self.questions.append(Question(heading=heading, level=level, line=line.number))
+        self.states.append(_QuestionState())
+        if self.pending_grade and level == "headline":
+            self.states[-1].line_grade, self.states[-1].line_grade_at = self.pending_grade
+        self.after_heading = True
+
+    def read_grade_line(self, grade: str, line: rl.Line, after_heading: bool) -> None:
+        self.end_block()
+        if not self.questions:
+            if self.pending_grade is None:
+                self.pending_grade = (grade, line.number)
+            else:
+                self.warn(line.number, f"second grade line before the first question ignored: {line.text!r}")
+            return
+        state, question = self.states[-1], self.questions[-1]
+        if state.line_grade is not None:
+            self.warn(line.number, f"second grade line {grade!r} for the question on line {question.line} "
+                                   f"ignored; kept {state.line_grade!r} (line {state.line_grade_at})")
+            return
+        state.line_grade, state.line_grade_at = grade, line.number
+        if not after_heading:
+            self.warn(line.number, f"grade line not directly under its question heading; taken as the grade "
+                                   f"of the question on line {question.line}")
+
+    def passage(self, line: rl.Line) -> Passage:
+        return Passage(text=line.text, line=line.number, start=line.start, end=line.end)
+
+    def add_bullet(self, item: rl.Line) -> None:
+        if not item.text:
+            return  # a marker with nothing after it
+        if not self.questions:
+            self.warn(item.number, f"skipped a list item before the first question: {rl.snippet(item.text)!r}")
+        elif self.block:
+            self.add_item(item)
+            self.block_mode = "bullets"
+        else:
+            self.questions[-1].paragraphs.append(self.passage(item))
+
+    def add_paragraph(self, line: rl.Line) -> None:
+        if self.block and self.block_mode == "fresh" and line.text.endswith(":"):
+            self.block_mode = "intro"
+            self.warn(line.number, f"introduction to the list of {_BLOCK_LABELS[self.block]} is not an item "
+                                   f"itself: {rl.snippet(line.text)!r}")
+            return
+        if self.block and self.block_mode != "bullets":
+            self.add_item(line)  # 2015 style: one paragraph per item until the next heading
+            self.block_mode = "paragraphs"
+            return
+        if self.block:
+            self.warn(line.number, f"paragraph after the list of {_BLOCK_LABELS[self.block]}: "
+                                   "recorded as a paragraph of the question")
+            self.block = None
+        self.questions[-1].paragraphs.append(self.passage(line))
+
+    def add_item(self, line: rl.Line) -> None:
+        assert self.block is not None
+        items: list[Passage] = getattr(self.questions[-1], self.block)
+        items.append(self.passage(line))
+        self.block_items += 1
+
+    def end_block(self) -> None:
+        if self.block and self.block_header and not self.block_items:
+            self.warn(self.block_header.number, f"heading {self.block_header.text!r} has no items under it")
+        self.block = None
+
+    def finish(self, title: rl.Line) -> Report:
+        self.end_block()
+        if not self.questions:
+            raise ParseError(self.path, title.number, f"no question heading (a short line ending in '?') after "
+                                                      f"the title {title.text!r}")
+        pillar = self.settle_pillar()
+        mark_duplicates(self.questions, self.warn)
+        force_name = self.settle_grades()
+        report = Report(force=self.force, force_name=force_name or jt.find_force_name(self.text, self.force),
+                        year=self.year, pillar=pillar, last_updated=self.last_updated, questions=self.questions,
+                        text=self.text, path=self.path)
+        report.warnings = sorted(self.warnings, key=lambda warning: warning.line)
+        return report
+
+    def settle_pillar(self) -> str:
+        headline = self.questions[0]
+        inferred = rl.infer_pillar(headline.heading)
+        if self.pillar is None and inferred is None:
+            raise ParseError(self.path, headline.line, "the pillar is not stated after the title and cannot be "
+                                                       f"inferred from the headline question {headline.heading!r}")
+        if self.pillar is None:
+            assert inferred is not None
+            self.warn(headline.line, f"pillar not stated; inferred {inferred!r} from the headline question")
+            return inferred
+        if inferred and inferred != self.pillar:
+            self.warn(headline.line, f"the headline question reads as {inferred!r} but the stated pillar is "
+                                     f"{self.pillar!r}; kept {self.pillar!r}")
+        return self.pillar
+
+    def settle_grades(self) -> str | None:
+        """Give each question its grade: the grade line, else its first judgement sentence. Returns the
+        force's official name if a judgement sentence gives it."""
+        force_name = None
+        for question, state in zip(self.questions, self.states, strict=True):
+            found = [(judgement, p.line) for p in question.paragraphs
+                     for judgement in jt.find_judgements(p.text, self.force, self.year)]
+            force_name = force_name or next((j.name for j, _ in found if j.name), None)
+            if question.not_inspected:
+                continue  # the earlier judgement stands; this report states none
+            if state.line_grade:
+                question.grade, question.grade_line = state.line_grade, state.line_grade_at
+            elif found:
+                question.grade, question.grade_line = found[0][0].grade, found[0][1]
+            for judgement, line in found:
+                if judgement.grade != question.grade:
+                    self.warn(line, f"sentence states {judgement.grade!r} but the question's grade is "
+                                    f"{question.grade!r} (line {question.grade_line}); kept the first")
+        return force_name
+
+
+def _paragraph_key(text: str) -> str:
+    return " ".join(rl.fold(text).casefold().split())
+
+
+def mark_duplicates(questions: list[Question], warn: Callable[[int, str], None]) -> None:
+    """Mark a question whose paragraphs mostly repeat an earlier question's (a page-building slip) as its
+    duplicate, and drop the repeated paragraphs; its heading, grade and lists stay."""
+    kept: list[set[str]] = []
+    for question in questions:
+        keys = [_paragraph_key(p.text) for p in question.paragraphs]
+        shares = [(sum(key in earlier for key in keys), i) for i, earlier in enumerate(kept)]
+        repeated, original = max(shares, key=lambda share: (share[0], -share[1]), default=(0, -1))
+        if keys and repeated >= DUPLICATE_SHARE * len(keys):
+            question.duplicate_of = original
+            question.paragraphs = [p for p, key in zip(question.paragraphs, keys, strict=True)
+                                   if key not in kept[original]]
+            warn(question.line, f"question repeats {repeated} of its {len(keys)} paragraph(s) from question "
+                                f"{original} (line {questions[original].line}): marked as its duplicate; "
+                                "the repeated paragraphs are dropped")
+        kept.append({_paragraph_key(p.text) for p in question.paragraphs})

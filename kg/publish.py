@@ -1,0 +1,92 @@
+"""Turn a built dataset into a published release: validate, load the store, write the files.
+
+Nothing becomes visible until the release folder is complete and ``current`` is repointed
+(see ``kg.release``); a violation raises ``ShapeViolation`` before any file is written.
+"""
+
+from __future__ import annotations
+
+import gzip
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from . import __version__
+from .build import Built, Progress, _quiet, class_counts, release_id, sha256
+from .errors import ShapeViolation
+from .release import DUMP, STORE, Release, ReleaseWriter, open_release
+from .store import to_oxigraph
+from .validate import ValidationOutcome, validate_graph
+
+VALIDATION_TTL = "validation.ttl"
+VALIDATION_TXT = "validation.txt"
+
+
+def check(built: Built, progress: Progress = _quiet) -> ValidationOutcome:
+    progress("validating with SHACL")
+    outcome = validate_graph(built.union())
+    if not outcome.conforms:
+        raise ShapeViolation(outcome.report_text, outcome.violations)
+    return outcome
+
+
+def load_store(built: Built, path: Path) -> ox.Store:
+    """Load every quad of the dataset into a new embedded store at ``path``."""
+    store = ox.Store(str(path))
+    store.bulk_extend(
+        ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), to_oxigraph(g))  # type: ignore[arg-type]
+        for s, p, o, g in built.dataset.quads()
+        if g is not None
+    )
+    store.optimize()
+    store.flush()
+    return store
+
+
+def write_dump(store: ox.Store, path: Path) -> int:
+    """Write the store's N-Quads dump (gzip, lines sorted so rebuilds compare); return the quad count."""
+    data = store.dump(format=ox.RdfFormat.N_QUADS)
+    assert data is not None
+    lines = sorted(set(data.decode("utf-8").splitlines()) - {""})
+    with gzip.open(path, "wt", encoding="utf-8", compresslevel=6) as handle:
+        handle.write("\n".join(lines) + "\n")
+    return len(lines)
+
+
+def publish(built: Built, out: Path, progress: Progress = _quiet) -> tuple[Release, ValidationOutcome]:
+    outcome = check(built, progress)
+    rid = release_id()
+    with ReleaseWriter(out, rid) as writer:
+        progress("loading the store")
+        store = load_store(built, writer.path / STORE)
+        stored = len(store)
+        progress("writing the N-Quads dump")
+        quads = write_dump(store, writer.path / DUMP)
+        del store
+        (writer.path / VALIDATION_TTL).write_bytes(outcome.report_graph.serialize(format="turtle", encoding="utf-8"))
+        (writer.path / VALIDATION_TXT).write_text(outcome.report_text, encoding="utf-8")
+        union = built.union()
+        manifest: dict[str, Any] = {
+            "release": rid,
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "peelkg": __version__,
+            "quads": quads,
+            "stored_quads": stored,
+            "triples": len(union),
+            "graphs": sorted(str(g.identifier) for g in built.dataset.graphs() if len(g)),
+            "classes": class_counts(union),
+            "inputs": [
+                {"file": p.name, "sha256": sha256(p), "bytes": p.stat().st_size} for p in built.inputs.files()
+            ],
+            "warnings": [str(n) for n in built.notices],
+            "validation": {
+                "conforms": outcome.conforms,
+                "violations": outcome.violations,
+                "warnings": outcome.warnings,
+            },
+        }
+        writer.write_manifest(manifest)
+        writer.publish()
+    return open_release(out), outcome

@@ -1,0 +1,131 @@
+"""Read the reference facts and the reports' metadata: CSV rows → ``kg.model`` records.
+
+Every problem is an ``InputError`` naming the file and line.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+from .errors import InputError
+from .model import GRADES, PILLARS, ForceRecord, GradeRecord, ReportMeta
+
+POLICE_UK_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+ONS_CODE = re.compile(r"^(E23|W15)\d{6}$")
+
+
+def csv_rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (line number, row) pairs, checking the header first."""
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise InputError(str(path), None, f"cannot read: {exc.strerror}") from None
+    with handle:
+        reader = csv.DictReader(handle)
+        try:
+            header = reader.fieldnames or []
+        except UnicodeDecodeError:
+            raise InputError(str(path), 1, "not UTF-8 text") from None
+        missing = [c for c in required if c not in header]
+        if missing:
+            raise InputError(str(path), 1, f"missing column(s): {', '.join(missing)}")
+        try:
+            for row in reader:
+                if None in row or any(v is None for v in row.values()):
+                    raise InputError(str(path), reader.line_num, "wrong number of fields")
+                yield reader.line_num, {k: v.strip() for k, v in row.items()}
+        except UnicodeDecodeError:
+            raise InputError(str(path), reader.line_num + 1, "not UTF-8 text") from None
+        except csv.Error as exc:
+            raise InputError(str(path), reader.line_num, f"malformed CSV: {exc}") from None
+
+
+def _year(path: Path, line: int, value: str) -> int:
+    if not re.fullmatch(r"20\d\d", value):
+        raise InputError(str(path), line, f"year {value!r} is not a four-digit year")
+    return int(value)
+
+
+def _pillar(path: Path, line: int, value: str) -> str:
+    pillar = value.strip().capitalize()
+    if pillar not in PILLARS:
+        raise InputError(str(path), line, f"pillar {value!r} is not one of {', '.join(PILLARS)}")
+    return pillar
+
+
+def read_forces(path: Path) -> list[ForceRecord]:
+    """The forces table (``forces.csv``)."""
+    forces: list[ForceRecord] = []
+    seen: dict[str, int] = {}
+    for line, row in csv_rows(path, ("name", "short_name", "police_uk_id", "ons_pfa_code", "source_urls")):
+        pid, ons = row["police_uk_id"], row["ons_pfa_code"]
+        if not POLICE_UK_ID.match(pid):
+            raise InputError(str(path), line, f"police_uk_id {pid!r} is not a police.uk force id")
+        if not ONS_CODE.match(ons):
+            raise InputError(str(path), line, f"ons_pfa_code {ons!r} is not an ONS police force area code")
+        if pid in seen:
+            raise InputError(str(path), line, f"police_uk_id {pid!r} repeats line {seen[pid]}")
+        seen[pid] = line
+        forces.append(
+            ForceRecord(
+                name=row["name"],
+                short_name=row["short_name"],
+                police_uk_id=pid,
+                ons_code=ons,
+                region=row.get("region", ""),
+                wikidata_id=row.get("wikidata_id") or None,
+                sources=tuple(u for u in row["source_urls"].split(";") if u),
+                line=line,
+            )
+        )
+    if not forces:
+        raise InputError(str(path), None, "no forces")
+    return forces
+
+
+def read_grades(path: Path) -> list[GradeRecord]:
+    """The graded judgements table (``peel_grades.csv``)."""
+    records: list[GradeRecord] = []
+    for line, row in csv_rows(path, ("force_short_name", "year", "pillar", "question", "grade", "source_url")):
+        grade = row["grade"]
+        if grade not in (*GRADES, "Ungraded"):
+            raise InputError(str(path), line, f"grade {grade!r} is not a PEEL grade")
+        if not row["source_url"].startswith(("http://", "https://")):
+            raise InputError(str(path), line, "source_url is not a web address")
+        records.append(
+            GradeRecord(
+                force_short_name=row["force_short_name"],
+                year=_year(path, line, row["year"]),
+                pillar=_pillar(path, line, row["pillar"]),
+                question=row["question"],
+                grade=grade,
+                source_url=row["source_url"],
+                line=line,
+            )
+        )
+    return records
+
+
+def read_report_metadata(path: Path) -> dict[str, ReportMeta]:
+    """The reports' metadata (``reports.csv`` beside the report texts), by file name."""
+    metas: dict[str, ReportMeta] = {}
+    for line, row in csv_rows(path, ("file", "force", "year", "pillar", "source_url")):
+        published = row.get("published") or None
+        if published:
+            try:
+                date.fromisoformat(published)
+            except ValueError:
+                raise InputError(str(path), line, f"published {published!r} is not a yyyy-mm-dd date") from None
+        metas[row["file"]] = ReportMeta(
+            file=row["file"],
+            force=row["force"],
+            year=_year(path, line, row["year"]),
+            pillar=_pillar(path, line, row["pillar"]),
+            source_url=row["source_url"],
+            published=published,
+        )
+    return metas

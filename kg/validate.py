@@ -1,0 +1,60 @@
+"""SHACL validation with pySHACL: a violation stops a release; warnings are reported.
+
+https://www.w3.org/TR/shacl/#validation-report
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyshacl import validate as shacl_validate
+from rdflib import Graph
+
+from .namespaces import SH
+from .vocab import shapes_file
+
+
+@dataclass(frozen=True)
+class ValidationOutcome:
+    conforms: bool
+    violations: int
+    warnings: int
+    infos: int
+    report_graph: Graph
+    report_text: str
+
+
+def load_shapes(path: Path | None = None) -> Graph:
+    graph = Graph()
+    graph.parse(path or shapes_file(), format="turtle")
+    return graph
+
+
+def validate_graph(data: Graph, shapes: Graph | None = None) -> ValidationOutcome:
+    """Validate ``data`` (the union of all graphs, vocabularies included) against the shapes.
+
+    ``conforms`` is False only for results of severity ``sh:Violation``; ``sh:Warning`` and
+    ``sh:Info`` results are counted and reported but do not stop a release.
+    """
+    shapes = shapes if shapes is not None else load_shapes()
+    _conforms, report_graph, report_text = shacl_validate(
+        data,
+        shacl_graph=shapes,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+    )
+    assert isinstance(report_graph, Graph) and isinstance(report_text, str)
+    counts = {SH.Violation: 0, SH.Warning: 0, SH.Info: 0}
+    for severity in report_graph.objects(None, SH.resultSeverity):
+        if severity in counts:
+            counts[severity] += 1
+    return ValidationOutcome(
+        conforms=counts[SH.Violation] == 0,
+        violations=counts[SH.Violation],
+        warnings=counts[SH.Warning],
+        infos=counts[SH.Info],
+        report_graph=report_graph,
+        report_text=report_text,
+    )

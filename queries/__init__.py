@@ -1,0 +1,1 @@
+"""Canned SPARQL queries (installed as kg.resources.queries)."""

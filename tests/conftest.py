@@ -1,0 +1,44 @@
+"""Shared fixtures: the bundled release is built once per session, read-only for every test."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg.build import build_dataset, collect_inputs
+from kg.publish import publish
+from kg.release import Release, open_release
+from kg.store import LocalStore, open_store
+
+ROOT = Path(__file__).resolve().parents[1]
+PEELKG = str(Path(sys.executable).parent / "peelkg")
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory holding the bundled release (built once)."""
+    out = tmp_path_factory.mktemp("data")
+    publish(build_dataset(collect_inputs([])), out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def release(data_dir: Path) -> Release:
+    return open_release(data_dir)
+
+
+@pytest.fixture(scope="session")
+def store(release: Release) -> LocalStore:
+    return open_store(release.store_path)
+
+
+def run_peelkg(*args: str, check: bool = False, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the installed ``peelkg`` console script, as a user would."""
+    return subprocess.run(
+        [PEELKG, *args], capture_output=True, text=True, check=check, timeout=300,
+        env={**os.environ, **(env or {})},
+    )

@@ -1,0 +1,35 @@
+"""The application factory: ``create_app(settings, store)``.
+
+No module-level graph, no work at import time: everything a request needs hangs off the
+app (``app.extensions["peelkg"]``) and is reached through ``web.context``.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from flask import Flask
+
+from kg.release import Release, open_release
+from kg.store import Store
+
+from . import errors
+from .context import PeelContext
+from .settings import Settings
+
+# One blueprint per surface; each module exposes ``bp``.
+BLUEPRINTS: tuple[str, ...] = (
+    "web.pages",
+)
+
+
+def create_app(settings: Settings, store: Store, *, release: Release | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config["SETTINGS"] = settings
+    app.extensions["peelkg"] = PeelContext(
+        settings=settings, store=store, release=release or open_release(settings.data_dir)
+    )
+    errors.init_app(app)
+    for name in BLUEPRINTS:
+        app.register_blueprint(import_module(name).bp)
+    return app

@@ -1,0 +1,55 @@
+"""Central error rendering: domain errors and HTTP errors become a short page or JSON.
+
+No traceback, exception text of an unexpected error or file path ever reaches a response.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from kg.errors import BadQuery, NotFound, QueryTimeout
+
+log = logging.getLogger(__name__)
+
+
+def wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["text/html", "application/json", "application/sparql-results+json"])
+    return best is not None and best != "text/html"
+
+
+def render_error(status: int, title: str, message: str) -> Response:
+    if wants_json() or request.path.endswith(".json"):
+        response = jsonify({"error": title, "message": message, "status": status})
+    else:
+        response = Response(render_template("error.html", status=status, title=title, message=message),
+                            mimetype="text/html")
+    response.status_code = status
+    return response
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(NotFound)
+    def not_found(exc: NotFound) -> Response:
+        return render_error(404, "Not found", str(exc))
+
+    @app.errorhandler(BadQuery)
+    def bad_query(exc: BadQuery) -> Response:
+        return render_error(exc.status, "Bad request", str(exc))
+
+    @app.errorhandler(QueryTimeout)
+    def timeout(exc: QueryTimeout) -> Response:
+        response = render_error(503, "Query took too long", str(exc))
+        response.headers["Retry-After"] = "10"
+        return response
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Response:
+        return render_error(exc.code or 500, exc.name, exc.description or exc.name)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception) -> Response:
+        log.exception("unexpected error on %s", request.path)
+        return render_error(500, "Internal error", "Something went wrong on our side; it has been logged.")

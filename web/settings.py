@@ -1,0 +1,73 @@
+"""Every setting of the web application, with its default and help, in one dataclass.
+
+Values come from the defaults, then ``PEELKG_<NAME>`` environment variables, then the
+command line.  ``docs/settings.md`` documents each one (a test checks it).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+
+def setting(default: Any, help: str) -> Any:  # noqa: A002 - "help" is the natural name here
+    if isinstance(default, list | dict):
+        return field(default_factory=lambda: type(default)(default), metadata={"help": help})
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass
+class Settings:
+    data_dir: Path = setting(Path("."), "Data directory of the release to serve (as written by `peelkg build --out`).")
+    host: str = setting("127.0.0.1", "Address the server listens on.")
+    port: int = setting(5000, "Port the server listens on.")
+    workers: int = setting(2, "Web worker processes under gunicorn.")
+    threads: int = setting(4, "Threads per web worker.")
+    store_url: str = setting("", "A remote SPARQL 1.1 query endpoint to use instead of the release's embedded store.")
+    query_timeout: float = setting(10.0, "Wall-clock limit of one SPARQL query, in seconds; past it the endpoint answers 503.")
+    max_rows: int = setting(10000, "Most rows a SPARQL SELECT answers; a cut result says so in the X-SPARQL-MaxRows header.")
+    max_query_bytes: int = setting(20000, "Longest SPARQL query accepted, in bytes (413 beyond).")
+    max_nesting: int = setting(64, "Deepest nesting of groups, brackets and sub-queries accepted in a query (400 beyond).")
+    max_triple_patterns: int = setting(200, "Most triple patterns accepted in one query (400 beyond).")
+    service_allowlist: list[str] = setting([], "SPARQL endpoints a SERVICE clause may call; empty refuses every SERVICE.")
+    query_workers: int = setting(2, "Query worker processes per web worker; a crashed worker is replaced.")
+    query_memory_mb: int = setting(1024, "Address-space limit of a query worker process, in MiB.")
+    page_size: int = setting(50, "Incoming links shown per page on an entity page.")
+    cache_max_age: int = setting(300, "Cache-Control max-age for pages and data, in seconds.")
+    cors_origins: str = setting("*", "Access-Control-Allow-Origin for the SPARQL endpoint and data.")
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        """Defaults, then ``PEELKG_*`` variables, then ``overrides`` that are not None."""
+        environ = dict(os.environ if environ is None else environ)
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = environ.get(f"PEELKG_{f.name.upper()}")
+            if raw is not None:
+                values[f.name] = _convert(f.type, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    @staticmethod
+    def documented() -> list[tuple[str, Any, str]]:
+        """(name, default, help) for every setting."""
+        out = []
+        for f in fields(Settings):
+            default = f.default_factory() if callable(f.default_factory) else f.default
+            out.append((f.name, default, f.metadata["help"]))
+        return out
+
+
+def _convert(kind: Any, raw: str) -> Any:
+    kind = str(kind)
+    if kind == "int":
+        return int(raw)
+    if kind == "float":
+        return float(raw)
+    if kind == "Path":
+        return Path(raw)
+    if kind.startswith("list"):
+        return [item.strip() for item in raw.split(",") if item.strip()]
+    return raw
