@@ -16,6 +16,7 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
 
+from .artefacts import derivations
 from .errors import InputError
 from .judgements import ForceIndex, JudgementFacts, Notice, merge_judgements
 from .mapping import (
@@ -204,6 +205,9 @@ def build_dataset(inputs: Inputs, progress: Progress = _quiet) -> Built:
         inspection_triples(reference, facts.year, by_id[facts.force], facts.pillar)
         label = f"{by_id[facts.force].short_name} {facts.year} {facts.pillar}: {labels.get(facts.question, facts.question)}"
         judgement_triples(target, facts, label)
+    for derive in derivations():
+        progress(f"deriving {derive.__module__.rsplit('.', 1)[-1]}")
+        derive(dataset)
     return Built(dataset, notices, inputs, [p[0] for p in parsed])
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from . import __version__
+from .artefacts import artefacts
 from .build import Built, Progress, _quiet, class_counts, release_id, sha256
 from .errors import ShapeViolation
 from .release import DUMP, STORE, Release, ReleaseWriter, open_release
@@ -64,7 +65,6 @@ def publish(built: Built, out: Path, progress: Progress = _quiet) -> tuple[Relea
         stored = len(store)
         progress("writing the N-Quads dump")
         quads = write_dump(store, writer.path / DUMP)
-        del store
         (writer.path / VALIDATION_TTL).write_bytes(outcome.report_graph.serialize(format="turtle", encoding="utf-8"))
         (writer.path / VALIDATION_TXT).write_text(outcome.report_text, encoding="utf-8")
         union = built.union()
@@ -87,6 +87,10 @@ def publish(built: Built, out: Path, progress: Progress = _quiet) -> tuple[Relea
                 "warnings": outcome.warnings,
             },
         }
+        for artefact in artefacts():
+            progress(f"writing {artefact.__module__.rsplit('.', 1)[-1]} files")
+            manifest.update(artefact(built, store, writer.path))
+        del store
         writer.write_manifest(manifest)
         writer.publish()
     return open_release(out), outcome

@@ -1,0 +1,32 @@
+"""Extension points of a build, in the order they run.
+
+- ``DERIVATIONS`` add derived named graphs to a mapped dataset before validation
+  (analytics, links), so derived statements are validated and dumped like the rest;
+- ``ARTEFACTS`` write files into the release being built once the store is loaded
+  (more dump formats, the search index, the dataset description …) and return manifest entries.
+
+Each entry is a function of the module that owns that job; this module only lists them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+    from rdflib import Dataset
+
+    from .build import Built
+
+Derivation = Callable[["Dataset"], None]
+Artefact = Callable[["Built", "ox.Store", Path], dict[str, Any]]
+
+
+def derivations() -> list[Derivation]:
+    return []
+
+
+def artefacts() -> list[Artefact]:
+    return []
