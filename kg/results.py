@@ -15,7 +15,7 @@ from .errors import BadQuery
 from .namespaces import PREFIXES
 from .store import QueryOutcome, SelectResult
 
-RESULT_FORMATS = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv"}
+RESULT_FORMATS = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv"}  # tsv: written here (rdflib has none)
 GRAPH_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdf": "xml"}
 
 
@@ -33,8 +33,9 @@ def to_rdflib_result(outcome: SelectResult | bool) -> Result:
 def serialise(outcome: QueryOutcome, fmt: str) -> bytes:
     """Bytes of ``outcome`` in format ``fmt`` (json, xml, csv, tsv for rows; ttl, nt, jsonld, rdf for graphs).
 
-    >>> serialise(SelectResult(["n"], [{}]), "csv")
-    b'n\\r\\n\\r\\n'
+    >>> from rdflib import Literal
+    >>> serialise(SelectResult(["n", "m"], [{"n": Literal(1)}]), "tsv")
+    b'?n\\t?m\\n"1"^^<http://www.w3.org/2001/XMLSchema#integer>\\t\\n'
     """
     if isinstance(outcome, Graph):
         if fmt not in GRAPH_FORMATS:
@@ -46,6 +47,20 @@ def serialise(outcome: QueryOutcome, fmt: str) -> bytes:
         raise BadQuery(f"format {fmt!r} does not fit query results; use one of {', '.join(RESULT_FORMATS)}")
     if isinstance(outcome, bool) and fmt in ("csv", "tsv"):
         return (b"true" if outcome else b"false") + b"\n"
+    if fmt == "tsv":
+        assert isinstance(outcome, SelectResult)
+        return tsv(outcome)
     buffer = BytesIO()
     to_rdflib_result(outcome).serialize(buffer, format=RESULT_FORMATS[fmt], encoding="utf-8")
     return buffer.getvalue()
+
+
+def tsv(outcome: SelectResult) -> bytes:
+    """SPARQL 1.1 Query Results TSV: a header of ``?variables``, then terms in Turtle syntax.
+
+    https://www.w3.org/TR/sparql11-results-csv-tsv/#tsv
+    """
+    lines = ["\t".join("?" + v for v in outcome.variables)]
+    for row in outcome.rows:
+        lines.append("\t".join(row[v].n3() if v in row else "" for v in outcome.variables))
+    return ("\n".join(lines) + "\n").encode("utf-8")

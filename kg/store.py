@@ -89,7 +89,7 @@ class LocalStore:
     ...                    ox.NamedNode("http://e/g")))
     >>> writer.flush(); del writer
     >>> store = LocalStore(Path(folder))
-    >>> [str(r["s"]) for r in store.select("SELECT ?s WHERE { ?s ?p ?o }", {"o": Literal("1")})]
+    >>> [str(r["s"]) for r in store.select("SELECT ?s ?o WHERE { ?s ?p ?o }", {"o": Literal("1")})]
     ['http://e/s']
     """
 

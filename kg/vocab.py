@@ -11,6 +11,7 @@ from functools import cached_property
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
 
 from .namespaces import PEEL, RDF, SKOS, slugify
 from .resources import ontology_dir
@@ -39,10 +40,15 @@ def shapes_file(folder: Path | None = None) -> Path:
 
 
 def load_graph(files: list[Path]) -> Graph:
+    """Parse the files into one graph whose blank nodes get canonical labels, so that
+    dumps of the same inputs are identical from one build to the next."""
     graph = Graph()
     for path in files:
         graph.parse(path, format="turtle")
-    return graph
+    canonical = Graph()
+    for triple in to_canonical_graph(graph):
+        canonical.add(triple)
+    return canonical
 
 
 @dataclass(frozen=True)

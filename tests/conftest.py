@@ -36,6 +36,12 @@ def store(release: Release) -> LocalStore:
     return open_store(release.store_path)
 
 
+@pytest.fixture(scope="session")
+def peelkg() -> object:
+    """Run the installed ``peelkg`` console script: ``peelkg("build", "--out", d)``."""
+    return run_peelkg
+
+
 def run_peelkg(*args: str, check: bool = False, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run the installed ``peelkg`` console script, as a user would."""
     return subprocess.run(
