@@ -39,7 +39,10 @@ from .themes import ThemeTagger
 from .vocab import Vocabulary
 
 FORCES_CSV, GRADES_CSV, ORGANISATIONS_CSV, REPORTS_CSV = (
-    "forces.csv", "peel_grades.csv", "organisations.csv", "reports.csv",
+    "forces.csv",
+    "peel_grades.csv",
+    "organisations.csv",
+    "reports.csv",
 )
 
 Progress = Callable[[str], None]
@@ -139,8 +142,13 @@ def _number_questions(
             entry = vocab.find_question(report.year, report.pillar, question.heading)
             number = entry.number if entry else core
             if entry is None:
-                notices.append(Notice(report.path, question.line,
-                                      f"heading not in the {report.year} question set; numbered {number} by order"))
+                notices.append(
+                    Notice(
+                        report.path,
+                        question.line,
+                        f"heading not in the {report.year} question set; numbered {number} by order",
+                    )
+                )
         if any(n == number for n, _ in numbered):
             raise InputError(report.path, question.line, f"question {number} appears twice")
         if entry is None:
@@ -174,8 +182,12 @@ def build_dataset(inputs: Inputs, progress: Progress = _quiet) -> Built:
         if force is None:
             raise InputError(str(path), None, f"force {report.force!r} is not in {inputs.forces.name}")
         if (index.get(meta.force), meta.year, meta.pillar) != (force, report.year, report.pillar):
-            raise InputError(str(path), None, f"the text is {report.force} {report.year} {report.pillar}, "
-                             f"but {REPORTS_CSV} says {meta.force} {meta.year} {meta.pillar}")
+            raise InputError(
+                str(path),
+                None,
+                f"the text is {report.force} {report.year} {report.pillar}, "
+                f"but {REPORTS_CSV} says {meta.force} {meta.year} {meta.pillar}",
+            )
         graph = dataset.graph(report_graph(report.year, force.police_uk_id, slugify(report.pillar)))
         numbered = _number_questions(report, vocab, graph, notices)
         parsed.append((report, graph.identifier, meta.source_url, numbered))  # type: ignore[arg-type]
@@ -203,7 +215,9 @@ def build_dataset(inputs: Inputs, progress: Progress = _quiet) -> Built:
     for facts in judgements:
         target = _graph_of(dataset, facts, reference)
         inspection_triples(reference, facts.year, by_id[facts.force], facts.pillar)
-        label = f"{by_id[facts.force].short_name} {facts.year} {facts.pillar}: {labels.get(facts.question, facts.question)}"
+        label = (
+            f"{by_id[facts.force].short_name} {facts.year} {facts.pillar}: {labels.get(facts.question, facts.question)}"
+        )
         judgement_triples(target, facts, label)
     for derive in derivations():
         progress(f"deriving {derive.__module__.rsplit('.', 1)[-1]}")

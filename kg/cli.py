@@ -8,19 +8,20 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from . import __version__
 from .errors import BadQuery, InputError, PeelError, ShapeViolation
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-DATA_HELP = "Data directory (as written by `peelkg build --out`) or one release folder. Default: $PEELKG_DATA or ~/.local/share/peelkg."
+DATA_HELP = (
+    "Data directory (as written by `peelkg build --out`) or one release folder. "
+    "Default: $PEELKG_DATA or ~/.local/share/peelkg."
+)
 
 
 @contextmanager
@@ -63,8 +64,10 @@ def build(inputs: tuple[Path, ...], out: Path | None, quiet: bool) -> None:
     """Parse, link, validate and publish a release (no INPUT: the bundled corpus and reference data)."""
     with reported_errors():
         release = run_build(list(inputs), _data_dir(out), quiet=quiet)
-        click.echo(f"published release {release.id} in {release.path} "
-                   f"({release.manifest['triples']} triples, {len(release.manifest['warnings'])} warnings)")
+        click.echo(
+            f"published release {release.id} in {release.path} "
+            f"({release.manifest['triples']} triples, {len(release.manifest['warnings'])} warnings)"
+        )
 
 
 def run_build(inputs: list[Path], out: Path, *, quiet: bool = False) -> Any:
@@ -128,8 +131,13 @@ def validate(data: Path | None) -> None:
 @click.argument("query_or_name")
 @click.option("--data", type=click.Path(path_type=Path), default=None, help=DATA_HELP)
 @click.option("--param", "params", multiple=True, metavar="K=V", help="A canned query's parameter, e.g. force=norfolk.")
-@click.option("--format", "fmt", default=None, type=click.Choice(["json", "csv", "tsv", "xml", "ttl", "nt", "jsonld", "rdf"]),
-              help="Output format (default: csv for rows, ttl for graphs).")
+@click.option(
+    "--format",
+    "fmt",
+    default=None,
+    type=click.Choice(["json", "csv", "tsv", "xml", "ttl", "nt", "jsonld", "rdf"]),
+    help="Output format (default: csv for rows, ttl for graphs).",
+)
 def query(query_or_name: str, data: Path | None, params: tuple[str, ...], fmt: str | None) -> None:
     """Run SPARQL text (or @FILE) or a canned query by name."""
     from .queries import NAME, get_query, load_queries
@@ -145,7 +153,9 @@ def query(query_or_name: str, data: Path | None, params: tuple[str, ...], fmt: s
         else:
             if values:
                 raise BadQuery("--param applies to canned queries only")
-            text = Path(query_or_name[1:]).read_text(encoding="utf-8") if query_or_name.startswith("@") else query_or_name
+            text = (
+                Path(query_or_name[1:]).read_text(encoding="utf-8") if query_or_name.startswith("@") else query_or_name
+            )
         store = open_store(open_release(_data_dir(data)).store_path)
         outcome = store.query(text)
         from rdflib import Graph

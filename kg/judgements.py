@@ -101,7 +101,9 @@ def merge_judgements(
         else:
             entry = vocab.find_question(row.year, row.pillar, row.question)
         if entry is None:
-            notices.append(Notice(grades_file, row.line, f"no {row.year} {row.pillar} question {row.question!r}; row skipped"))
+            notices.append(
+                Notice(grades_file, row.line, f"no {row.year} {row.pillar} question {row.question!r}; row skipped")
+            )
             continue
         key = (force.police_uk_id, row.year, pillar, entry.number)
         grade = None if row.grade == "Ungraded" else row.grade
@@ -119,8 +121,11 @@ def merge_judgements(
                 notices.append(Notice(grades_file, row.line, f"second grade {row.grade!r} for {key}; first kept"))
         elif existing.grade != grade and not existing.carried_forward:
             notices.append(
-                Notice(grades_file, row.line,
-                       f"reference grade {row.grade!r} disagrees with the report's {existing.grade!r} "
-                       f"for {force.short_name} {row.year} {row.pillar} question {entry.number}; the report's stands")
+                Notice(
+                    grades_file,
+                    row.line,
+                    f"reference grade {row.grade!r} disagrees with the report's {existing.grade!r} "
+                    f"for {force.short_name} {row.year} {row.pillar} question {entry.number}; the report's stands",
+                )
             )
     return sorted(merged.values(), key=lambda j: j.key), notices

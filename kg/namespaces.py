@@ -160,14 +160,14 @@ def doc_path(iri: str) -> str | None:
     prefix = str(ID)
     if not iri.startswith(prefix):
         return None
-    return "/doc/" + iri[len(prefix):]
+    return "/doc/" + iri[len(prefix) :]
 
 
 def local_path(iri: str) -> str | None:
     """The local path (``/id/…``, ``/def/peel#Force`` …) of any IRI under ``BASE``."""
     if not iri.startswith(BASE):
         return None
-    return "/" + iri[len(BASE):]
+    return "/" + iri[len(BASE) :]
 
 
 def sparql_prefixes() -> str:

@@ -20,8 +20,15 @@ from .model import ForceRecord
 from .reference import csv_rows
 
 ORGANISATION_TYPES = (
-    "police-force", "regional-unit", "local-authority", "education", "health",
-    "criminal-justice", "voluntary-sector", "national-agency", "other",
+    "police-force",
+    "regional-unit",
+    "local-authority",
+    "education",
+    "health",
+    "criminal-justice",
+    "voluntary-sector",
+    "national-agency",
+    "other",
 )
 
 
@@ -71,9 +78,13 @@ class PartnerFinder:
             short = re.escape(force.short_name).replace(r"\ ", r"\s+").replace("&", "(?:&|and)")
             pattern = (
                 _words(force.name)
-                + r"|(?<!\w)" + short + r"(?:\s+and\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?)?\s+"
+                + r"|(?<!\w)"
+                + short
+                + r"(?:\s+and\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?)?\s+"
                 + r"(?i:constabulary|constabularies|police|polices|police\s+forces?)(?!\w)"
-                + r"|(?<!\w)(?i:and)\s+" + short + r"\s+(?i:constabularies|police\s+forces)(?!\w)"
+                + r"|(?<!\w)(?i:and)\s+"
+                + short
+                + r"\s+(?i:constabularies|police\s+forces)(?!\w)"
             )
             self._patterns.append((force.police_uk_id, True, re.compile(pattern)))
         for org in organisations:

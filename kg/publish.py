@@ -77,9 +77,7 @@ def publish(built: Built, out: Path, progress: Progress = _quiet) -> tuple[Relea
             "triples": len(union),
             "graphs": sorted(str(g.identifier) for g in built.dataset.graphs() if len(g)),
             "classes": class_counts(union),
-            "inputs": [
-                {"file": p.name, "sha256": sha256(p), "bytes": p.stat().st_size} for p in built.inputs.files()
-            ],
+            "inputs": [{"file": p.name, "sha256": sha256(p), "bytes": p.stat().st_size} for p in built.inputs.files()],
             "warnings": [str(n) for n in built.notices],
             "validation": {
                 "conforms": outcome.conforms,

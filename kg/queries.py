@@ -29,8 +29,13 @@ from .resources import queries_dir
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 PARAM_TYPES = {"force", "year", "pillar", "theme", "grade", "organisation"}
-_MINT = {"force": force_iri, "pillar": pillar_iri, "theme": theme_iri, "grade": grade_iri,
-         "organisation": organisation_iri}
+_MINT = {
+    "force": force_iri,
+    "pillar": pillar_iri,
+    "theme": theme_iri,
+    "grade": grade_iri,
+    "organisation": organisation_iri,
+}
 
 
 @dataclass(frozen=True)
@@ -75,15 +80,18 @@ class CannedQuery:
         known = {p.name: p for p in self.parameters}
         unknown = sorted(set(values) - set(known))
         if unknown:
-            raise BadQuery(f"unknown parameter(s) {', '.join(unknown)} for query {self.name}; "
-                           f"it takes {', '.join(known) or 'none'}")
+            raise BadQuery(
+                f"unknown parameter(s) {', '.join(unknown)} for query {self.name}; "
+                f"it takes {', '.join(known) or 'none'}"
+            )
         missing = [p.name for p in self.parameters if not p.optional and p.name not in values]
         if missing:
             raise BadQuery(f"query {self.name} needs parameter(s) {', '.join(missing)}")
         if not self.parameters:
             return self.text
-        row = " ".join(known[p.name].term(values[p.name]).n3() if p.name in values else "UNDEF"
-                       for p in self.parameters)
+        row = " ".join(
+            known[p.name].term(values[p.name]).n3() if p.name in values else "UNDEF" for p in self.parameters
+        )
         return _values_line(self.parameters).sub(lambda m: f"{m.group(1)}{{ ({row}) }}", self.text, count=1)
 
 
@@ -112,8 +120,9 @@ def parse_query_file(path: Path) -> CannedQuery:
             params.append(Parameter(parts[0], parts[1][1:], parts[2], optional, parts[4] if len(parts) > 4 else ""))
         else:
             header[key] = value.strip()
-    query = CannedQuery(path.stem, header.get("title", path.stem), header.get("description", ""),
-                        tuple(params), text, path)
+    query = CannedQuery(
+        path.stem, header.get("title", path.stem), header.get("description", ""), tuple(params), text, path
+    )
     if params and len(_values_line(query.parameters).findall(text)) != 1:
         raise BadQuery(f"{path.name}: needs exactly one VALUES line for its parameters")
     return query

@@ -98,7 +98,9 @@ class LocalStore:
         self.oxigraph = ox.Store.read_only(str(path))
 
     def _run(self, query: str, bindings: Mapping[str, Term] | None) -> object:
-        substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()
+        }
         try:
             return self.oxigraph.query(query, use_default_graph_as_union=True, substitutions=substitutions)
         except SyntaxError as exc:

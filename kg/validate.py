@@ -46,15 +46,15 @@ def validate_graph(data: Graph, shapes: Graph | None = None) -> ValidationOutcom
         allow_warnings=True,
     )
     assert isinstance(report_graph, Graph) and isinstance(report_text, str)
-    counts = {SH.Violation: 0, SH.Warning: 0, SH.Info: 0}
+    counts = {str(SH.Violation): 0, str(SH.Warning): 0, str(SH.Info): 0}
     for severity in report_graph.objects(None, SH.resultSeverity):
-        if severity in counts:
-            counts[severity] += 1
+        if str(severity) in counts:
+            counts[str(severity)] += 1
     return ValidationOutcome(
-        conforms=counts[SH.Violation] == 0,
-        violations=counts[SH.Violation],
-        warnings=counts[SH.Warning],
-        infos=counts[SH.Info],
+        conforms=counts[str(SH.Violation)] == 0,
+        violations=counts[str(SH.Violation)],
+        warnings=counts[str(SH.Warning)],
+        infos=counts[str(SH.Info)],
         report_graph=report_graph,
         report_text=report_text,
     )

@@ -81,7 +81,7 @@ class Vocabulary:
             if year is None or number is None or pillar is None or label is None:
                 continue
             slug = str(pillar).rsplit("/", 1)[-1]
-            entry = QuestionEntry(q, int(year), slug, int(number), str(label))
+            entry = QuestionEntry(q, int(str(year)), slug, int(str(number)), str(label))
             index.setdefault((entry.year, slug), []).append(entry)
         for entries in index.values():
             entries.sort(key=lambda e: e.number)

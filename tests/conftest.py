@@ -45,6 +45,10 @@ def peelkg() -> object:
 def run_peelkg(*args: str, check: bool = False, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run the installed ``peelkg`` console script, as a user would."""
     return subprocess.run(
-        [PEELKG, *args], capture_output=True, text=True, check=check, timeout=300,
+        [PEELKG, *args],
+        capture_output=True,
+        text=True,
+        check=check,
+        timeout=300,
         env={**os.environ, **(env or {})},
     )

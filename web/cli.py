@@ -18,10 +18,13 @@ from kg.release import exists
 @click.option("--host", default=None, help="Address to listen on (default: the `host` setting, 127.0.0.1).")
 @click.option("--port", default=None, type=int, help="Port to listen on (default: the `port` setting, 5000).")
 @click.option("--workers", default=None, type=int, help="Web worker processes (default: the `workers` setting).")
-@click.option("--store", "store_url", default=None, help="Query a remote SPARQL 1.1 endpoint instead of the embedded store.")
+@click.option(
+    "--store", "store_url", default=None, help="Query a remote SPARQL 1.1 endpoint instead of the embedded store."
+)
 @click.option("--debug", is_flag=True, help="Flask's development server with the debugger (never in production).")
-def serve(data: Path | None, host: str | None, port: int | None, workers: int | None,
-          store_url: str | None, debug: bool) -> None:
+def serve(
+    data: Path | None, host: str | None, port: int | None, workers: int | None, store_url: str | None, debug: bool
+) -> None:
     """Serve a release (building the bundled one first if there is none)."""
     from .serve import run
 

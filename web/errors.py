@@ -24,8 +24,9 @@ def render_error(status: int, title: str, message: str) -> Response:
     if wants_json() or request.path.endswith(".json"):
         response = jsonify({"error": title, "message": message, "status": status})
     else:
-        response = Response(render_template("error.html", status=status, title=title, message=message),
-                            mimetype="text/html")
+        response = Response(
+            render_template("error.html", status=status, title=title, message=message), mimetype="text/html"
+        )
     response.status_code = status
     return response
 

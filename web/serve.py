@@ -23,7 +23,8 @@ def make_store(settings: Settings) -> Store:
     if settings.store_url:
         from kg.remote import RemoteStore
 
-        return RemoteStore(settings.store_url)
+        remote: Store = RemoteStore(settings.store_url)
+        return remote
     return open_store(open_release(settings.data_dir).store_path)
 
 
@@ -49,8 +50,15 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         return build_app(self.settings)
 
 
-def run(data_dir: Path, *, host: str | None = None, port: int | None = None, workers: int | None = None,
-        store_url: str | None = None, debug: bool = False) -> None:
+def run(
+    data_dir: Path,
+    *,
+    host: str | None = None,
+    port: int | None = None,
+    workers: int | None = None,
+    store_url: str | None = None,
+    debug: bool = False,
+) -> None:
     settings = Settings.from_env(data_dir=data_dir, host=host, port=port, workers=workers, store_url=store_url)
     open_release(settings.data_dir)  # fail early, with a readable message, if there is no release
     if debug:

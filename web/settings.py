@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 
-def setting(default: Any, help: str) -> Any:  # noqa: A002 - "help" is the natural name here
+def setting(default: Any, help: str) -> Any:
     if isinstance(default, list | dict):
         return field(default_factory=lambda: type(default)(default), metadata={"help": help})
     return field(default=default, metadata={"help": help})
@@ -26,16 +26,25 @@ class Settings:
     workers: int = setting(2, "Web worker processes under gunicorn.")
     threads: int = setting(4, "Threads per web worker.")
     store_url: str = setting("", "A remote SPARQL 1.1 query endpoint to use instead of the release's embedded store.")
-    query_timeout: float = setting(10.0, "Wall-clock limit of one SPARQL query, in seconds; past it the endpoint answers 503.")
-    max_rows: int = setting(10000, "Most rows a SPARQL SELECT answers; a cut result says so in the X-SPARQL-MaxRows header.")
+    query_timeout: float = setting(
+        10.0, "Wall-clock limit of one SPARQL query, in seconds; past it the endpoint answers 503."
+    )
+    max_rows: int = setting(
+        10000, "Most rows a SPARQL SELECT answers; a cut result says so in the X-SPARQL-MaxRows header."
+    )
     max_query_bytes: int = setting(20000, "Longest SPARQL query accepted, in bytes (413 beyond).")
-    max_nesting: int = setting(64, "Deepest nesting of groups, brackets and sub-queries accepted in a query (400 beyond).")
+    max_nesting: int = setting(
+        64, "Deepest nesting of groups, brackets and sub-queries accepted in a query (400 beyond)."
+    )
     max_triple_patterns: int = setting(200, "Most triple patterns accepted in one query (400 beyond).")
-    service_allowlist: list[str] = setting([], "SPARQL endpoints a SERVICE clause may call; empty refuses every SERVICE.")
+    service_allowlist: list[str] = setting(
+        [], "SPARQL endpoints a SERVICE clause may call; empty refuses every SERVICE."
+    )
     query_workers: int = setting(2, "Query worker processes per web worker; a crashed worker is replaced.")
     query_memory_mb: int = setting(1024, "Address-space limit of a query worker process, in MiB.")
     page_size: int = setting(50, "Incoming links shown per page on an entity page.")
     cache_max_age: int = setting(300, "Cache-Control max-age for pages and data, in seconds.")
+    page_cache_mb: int = setting(64, "Memory per web worker for rendered pages and entity documents, in MiB (0: no render cache).")
     cors_origins: str = setting("*", "Access-Control-Allow-Origin for the SPARQL endpoint and data.")
 
     @classmethod

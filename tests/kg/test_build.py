@@ -23,7 +23,11 @@ def test_release_holds_store_dump_manifest_and_validation(release: Release) -> N
     assert manifest["validation"]["conforms"] is True
     assert manifest["classes"][str(PEEL.Force)] == 43
     assert manifest["classes"][str(PEEL.AreaForImprovement)] == 8
-    assert {i["file"] for i in manifest["inputs"]} >= {"norfolk-2016-effectiveness.txt", "forces.csv", "peel_grades.csv"}
+    assert {i["file"] for i in manifest["inputs"]} >= {
+        "norfolk-2016-effectiveness.txt",
+        "forces.csv",
+        "peel_grades.csv",
+    }
     assert all(len(i["sha256"]) == 64 for i in manifest["inputs"])
     assert any("repeats" in w for w in manifest["warnings"])
 
@@ -51,13 +55,18 @@ def test_identifiers_are_stable_across_rebuilds() -> None:
 def test_area_for_improvement_has_provenance_and_offsets(store: LocalStore) -> None:
     afi = improvement_iri(2016, "norfolk", "effectiveness", 2, 1)
     rows = store.select(
-        sparql_prefixes()
-        + "SELECT ?a ?text ?start ?end ?url WHERE { ?a peel:text ?text ; peel:startOffset ?start ;"
+        sparql_prefixes() + "SELECT ?a ?text ?start ?end ?url WHERE { ?a peel:text ?text ; peel:startOffset ?start ;"
         " peel:endOffset ?end ; peel:sourceReport/dcterms:source ?url }",
         {"a": afi},
     ).rows
     assert len(rows) == 1
-    text = Path(__file__).resolve().parents[2].joinpath("data/corpus/norfolk-2016-effectiveness.txt").read_text(encoding="utf-8")
+    text = (
+        Path(__file__)
+        .resolve()
+        .parents[2]
+        .joinpath("data/corpus/norfolk-2016-effectiveness.txt")
+        .read_text(encoding="utf-8")
+    )
     row = rows[0]
     assert text[int(row["start"]) : int(row["end"])] == str(row["text"])
     assert str(row["text"]).startswith("The force should reduce the backlog of crimes awaiting closure")
@@ -66,9 +75,14 @@ def test_area_for_improvement_has_provenance_and_offsets(store: LocalStore) -> N
 
 def test_domestic_abuse_areas_for_improvement_are_tagged() -> None:
     graph = build_dataset(collect_inputs([])).union()
-    tagged = {s for s in graph.subjects(PEEL.theme, theme_iri("domestic-abuse")) if (s, RDF.type, PEEL.AreaForImprovement) in graph}
+    tagged = {
+        s
+        for s in graph.subjects(PEEL.theme, theme_iri("domestic-abuse"))
+        if (s, RDF.type, PEEL.AreaForImprovement) in graph
+    }
     mentioning = {
-        s for s, o in graph.subject_objects(PEEL.text)
+        s
+        for s, o in graph.subject_objects(PEEL.text)
         if (s, RDF.type, PEEL.AreaForImprovement) in graph and "domestic abuse" in str(o).lower()
     }
     assert len(mentioning) == 2 and mentioning <= tagged

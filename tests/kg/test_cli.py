@@ -31,15 +31,38 @@ def test_build_then_validate_exits_zero(peelkg: Run, tmp_path: Path) -> None:
 
 
 def test_judgements_of_norfolk_2016_from_text_and_reference(peelkg: Run, data_dir: Path) -> None:
-    result = rows(peelkg("query", "judgements", "--param", "force=norfolk", "--param", "year=2016",
-                         "--data", str(data_dir), "--format", "csv"))
+    result = rows(
+        peelkg(
+            "query",
+            "judgements",
+            "--param",
+            "force=norfolk",
+            "--param",
+            "year=2016",
+            "--data",
+            str(data_dir),
+            "--format",
+            "csv",
+        )
+    )
     assert list(rows(peelkg("query", "judgements", "--data", str(data_dir)))[0]) == [
-        "force", "year", "pillar", "question", "grade", "source"]
+        "force",
+        "year",
+        "pillar",
+        "question",
+        "grade",
+        "source",
+    ]
     effectiveness = [r for r in result if r["pillar"] == "Effectiveness"]
     by_question = {r["question"]: r for r in effectiveness}
-    preventing = by_question["How effective is the force at preventing crime, tackling anti-social behaviour and keeping people safe?"]
+    preventing = by_question[
+        "How effective is the force at preventing crime, tackling anti-social behaviour and keeping people safe?"
+    ]
     assert preventing["grade"] == "Outstanding"
-    assert preventing["source"] == "https://www.justiceinspectorates.gov.uk/hmicfrs/peel-assessments/peel-2016/norfolk/effectiveness/"
+    assert (
+        preventing["source"]
+        == "https://www.justiceinspectorates.gov.uk/hmicfrs/peel-assessments/peel-2016/norfolk/effectiveness/"
+    )
     overall = by_question["How effective is the force at keeping people safe and reducing crime?"]
     assert overall["grade"] == "Good"  # from the reference data
     assert overall["source"].startswith("https://hmicfrs.justiceinspectorates.gov.uk/")
@@ -50,8 +73,18 @@ def test_judgements_of_norfolk_2016_from_text_and_reference(peelkg: Run, data_di
 
 
 def test_areas_for_improvement_of_norfolk_2016(peelkg: Run, data_dir: Path) -> None:
-    result = rows(peelkg("query", "areas-for-improvement", "--param", "force=norfolk", "--param", "year=2016",
-                         "--data", str(data_dir)))
+    result = rows(
+        peelkg(
+            "query",
+            "areas-for-improvement",
+            "--param",
+            "force=norfolk",
+            "--param",
+            "year=2016",
+            "--data",
+            str(data_dir),
+        )
+    )
     assert list(result[0]) == ["force", "year", "pillar", "question", "text", "themes"]
     assert len(result) == 8
     assert all(r["themes"] for r in result)
@@ -91,8 +124,9 @@ def test_query_formats(peelkg: Run, data_dir: Path, fmt: str) -> None:
 
 
 def test_sparql_text_and_construct(peelkg: Run, data_dir: Path) -> None:
-    ask = peelkg("query", "ASK { <https://w3id.org/peelkg/id/force/norfolk> ?p ?o }", "--data", str(data_dir),
-                 "--format", "json")
+    ask = peelkg(
+        "query", "ASK { <https://w3id.org/peelkg/id/force/norfolk> ?p ?o }", "--data", str(data_dir), "--format", "json"
+    )
     assert json.loads(ask.stdout)["boolean"] is True
     construct = peelkg("query", "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3", "--data", str(data_dir))
     assert construct.returncode == 0 and "@prefix" in construct.stdout
@@ -156,6 +190,15 @@ def test_missing_input_is_named(peelkg: Run, tmp_path: Path) -> None:
 def test_parse_prints_the_design_json(peelkg: Run) -> None:
     result = peelkg("parse", str(CORPUS / "norfolk-2016-effectiveness.txt"))
     parsed = json.loads(result.stdout)
-    assert set(parsed) == {"force", "force_name", "year", "pillar", "last_updated", "overall_grade", "questions", "warnings"}
+    assert set(parsed) == {
+        "force",
+        "force_name",
+        "year",
+        "pillar",
+        "last_updated",
+        "overall_grade",
+        "questions",
+        "warnings",
+    }
     assert [q["grade"] for q in parsed["questions"]] == [None, "Outstanding", "Good", "Good", None, None]
     assert [len(q["areas_for_improvement"]) for q in parsed["questions"]] == [0, 0, 2, 3, 2, 1]

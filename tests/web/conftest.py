@@ -45,7 +45,9 @@ def start_server(data_dir: Path, *args: str, env: dict[str, str] | None = None) 
     port = free_port()
     process = subprocess.Popen(
         [PEELKG, "serve", "--data", str(data_dir), "--host", "127.0.0.1", "--port", str(port), *args],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **(env or {})},
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
