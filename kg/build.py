@@ -46,6 +46,7 @@ FORCES_CSV, GRADES_CSV, ORGANISATIONS_CSV, REPORTS_CSV = (
 )
 
 Progress = Callable[[str], None]
+FIXED_STEPS = 8  # progress steps of a build besides one per report (for a progress bar's length)
 
 
 def _quiet(_step: str) -> None:

@@ -71,32 +71,28 @@ def build(inputs: tuple[Path, ...], out: Path | None, quiet: bool) -> None:
 
 
 def run_build(inputs: list[Path], out: Path, *, quiet: bool = False) -> Any:
-    from .build import build_dataset, collect_inputs
+    """Build and publish; a progress bar on stderr counts the build's steps."""
+    from .build import FIXED_STEPS, build_dataset, collect_inputs
     from .publish import publish
 
-    steps: list[str] = []
-
-    def progress(step: str) -> None:
-        steps.append(step)
-        if not quiet:
-            click.echo(f"  {step}", err=True)
-
     collected = collect_inputs(inputs)
-    with click.progressbar(length=1, label="building", file=sys.stderr if not quiet else open_null()) as bar:
+    if quiet:
+        built = build_dataset(collected)
+        return publish(built, out)[0]
+    total = FIXED_STEPS + len(collected.reports)
+    with click.progressbar(
+        length=total, label="building", file=sys.stderr, show_pos=True, item_show_func=lambda step: step
+    ) as bar:
+
+        def progress(step: str) -> None:
+            bar.update(1, step)
+
         built = build_dataset(collected, progress)
         release, outcome = publish(built, out, progress)
-        bar.update(1)
-    if not quiet:
-        for notice in built.notices:
-            click.echo(f"warning: {notice}", err=True)
-        click.echo(f"SHACL: conforms ({outcome.warnings} warning(s))", err=True)
+    for notice in built.notices:
+        click.echo(f"warning: {notice}", err=True)
+    click.echo(f"SHACL: conforms ({outcome.warnings} warning(s))", err=True)
     return release
-
-
-def open_null() -> Any:
-    import os
-
-    return open(os.devnull, "w")
 
 
 @main.command()

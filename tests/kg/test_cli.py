@@ -202,3 +202,39 @@ def test_parse_prints_the_design_json(peelkg: Run) -> None:
     }
     assert [q["grade"] for q in parsed["questions"]] == [None, "Outstanding", "Good", "Good", None, None]
     assert [len(q["areas_for_improvement"]) for q in parsed["questions"]] == [0, 0, 2, 3, 2, 1]
+
+
+def test_bad_reference_row_is_named_by_file_and_line(peelkg: Run, tmp_path: Path) -> None:
+    source = Path(__file__).resolve().parents[2] / "data" / "reference" / "forces.csv"
+    lines = source.read_text(encoding="utf-8").splitlines()
+    lines[5] = lines[5].replace("E23", "X99", 1)
+    bad = tmp_path / "forces.csv"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = peelkg("build", str(bad), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert f"{bad}:6: ons_pfa_code 'X99" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_shacl_violation_exits_non_zero_and_publishes_nothing(peelkg: Run, tmp_path: Path) -> None:
+    out = tmp_path / "data"
+    assert peelkg("build", "--out", str(out), "--quiet").returncode == 0
+    before = _current(out)
+    source = Path(__file__).resolve().parents[2] / "data" / "reference" / "forces.csv"
+    lines = source.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    column = header.index("wikidata_id")
+    fields = next(csv.reader([lines[1]]))
+    fields[column] = "not-a-wikidata-id"  # the reader takes it; the Force shape's pattern refuses it
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(fields)
+    lines[1] = buffer.getvalue().rstrip("\n")
+    bad = tmp_path / "forces.csv"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = peelkg("build", str(bad), "--out", str(out))
+    assert result.returncode == 3
+    assert "Conforms: False" in result.stderr
+    assert "wikidataId" in result.stderr
+    assert "nothing was published" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert _current(out) == before
