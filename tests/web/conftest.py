@@ -70,6 +70,8 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=5)
+    if process.stderr:
+        process.stderr.close()  # else the unclosed pipe fails the session under filterwarnings=error
 
 
 @pytest.fixture(scope="session")

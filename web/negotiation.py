@@ -1,0 +1,103 @@
+"""Content negotiation for entity documents, in one place.
+
+``FORMATS`` is the one table: URL suffix ↔ media type ↔ rdflib serializer.  :func:`choose`
+picks a format from an explicit suffix or, without one, from the request's ``Accept`` header
+(werkzeug's parser, so q-values count; no header means HTML; nothing acceptable means
+``None``, which the caller answers with 406).  A negotiated answer carries ``Vary: Accept``,
+added by :func:`vary_on_accept` to whatever response the request ends with, errors included;
+every document carries a ``Link`` header to each of its formats (:func:`alternates`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Response, g
+from rdflib import Graph, URIRef
+from werkzeug.datastructures import MIMEAccept
+
+
+@dataclass(frozen=True)
+class Format:
+    suffix: str
+    media_type: str
+    serializer: str | None     # rdflib's serializer name; None for the HTML page
+    name: str
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def is_rdf(self) -> bool:
+        return self.serializer is not None
+
+
+FORMATS: tuple[Format, ...] = (
+    Format("html", "text/html", None, "HTML"),
+    Format("ttl", "text/turtle", "turtle", "Turtle", ("application/x-turtle",)),
+    Format("jsonld", "application/ld+json", "json-ld", "JSON-LD"),
+    Format("rdf", "application/rdf+xml", "xml", "RDF/XML"),
+    Format("nt", "application/n-triples", "nt", "N-Triples"),
+)
+HTML = FORMATS[0]
+BY_SUFFIX = {f.suffix: f for f in FORMATS}
+_BY_MEDIA_TYPE = {m: f for f in FORMATS for m in (f.media_type, *f.aliases)}
+_OFFERED = [m for f in FORMATS for m in (f.media_type, *f.aliases)]  # in order of preference on a tie
+
+
+def split_suffix(path: str) -> tuple[str, Format | None]:
+    """``"force/norfolk.ttl"`` → ``("force/norfolk", Turtle)``; a path without a known suffix is kept whole.
+
+    >>> split_suffix("force/norfolk.ttl")[1].media_type
+    'text/turtle'
+    >>> split_suffix("force/norfolk")
+    ('force/norfolk', None)
+    """
+    stem, dot, suffix = path.rpartition(".")
+    if dot and suffix in BY_SUFFIX and "/" not in suffix:
+        return stem, BY_SUFFIX[suffix]
+    return path, None
+
+
+def negotiate(accept: MIMEAccept) -> Format | None:
+    """The best format for an ``Accept`` header; HTML when there is none, ``None`` when nothing fits.
+
+    >>> from werkzeug.http import parse_accept_header
+    >>> negotiate(parse_accept_header("text/turtle;q=0.9, application/ld+json;q=0.5", MIMEAccept)).suffix
+    'ttl'
+    >>> negotiate(parse_accept_header("image/png", MIMEAccept)) is None
+    True
+    """
+    if not accept:
+        return HTML
+    best = accept.best_match(_OFFERED)
+    return _BY_MEDIA_TYPE[best] if best else None
+
+
+def choose(suffix_format: Format | None, accept: MIMEAccept) -> Format | None:
+    """The explicit suffix's format, else the negotiated one (and then the answer varies on Accept)."""
+    if suffix_format is not None:
+        return suffix_format
+    g.peelkg_negotiated = True
+    return negotiate(accept)
+
+
+def vary_on_accept(response: Response) -> Response:
+    """``after_request`` hook: ``Vary: Accept`` on every answer whose format was negotiated."""
+    if g.get("peelkg_negotiated"):
+        response.vary.add("Accept")
+    return response
+
+
+def alternates(path: str) -> str:
+    """A ``Link`` header value naming each format of the document at ``path`` (``/doc/force/norfolk``)."""
+    return ", ".join(f'<{path}.{f.suffix}>; rel="alternate"; type="{f.media_type}"' for f in FORMATS)
+
+
+def serialise(graph: Graph, fmt: Format) -> bytes:
+    """``graph`` in an RDF format of the table, as UTF-8 bytes."""
+    assert fmt.serializer is not None, "HTML is rendered from templates"
+    if fmt.serializer == "json-ld":
+        used = {str(t) for triple in graph for t in triple if isinstance(t, URIRef)}
+        context = {prefix: str(ns) for prefix, ns in graph.namespaces()
+                   if prefix and any(iri.startswith(str(ns)) for iri in used)}
+        return graph.serialize(format="json-ld", context=context, auto_compact=True, encoding="utf-8")
+    return graph.serialize(format=fmt.serializer, encoding="utf-8")

@@ -1,0 +1,75 @@
+"""Security headers on every response, and the one filter that turns an IRI into a link.
+
+- A Content-Security-Policy that allows scripts, styles and images from this site only (no
+  inline script or style, nothing from elsewhere, no framing), with ``nosniff``, a referrer
+  policy and a permissions policy beside it.  A view may set its own policy; these are defaults.
+- ``href``: the address a page may link to for an IRI — the local page of an IRI minted here
+  (``/id/…`` → ``/doc/…``, ``/def/…`` as is), the IRI itself when it is an ``http(s)`` address
+  elsewhere, and nothing (``None``) otherwise, so ``javascript:``, ``data:`` and other schemes
+  are shown as text, never as links.  Jinja's autoescaping does the escaping of every literal.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Response
+
+from kg.namespaces import BASE, ID, doc_path
+
+CONTENT_SECURITY_POLICY = "; ".join((
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+))
+HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+}
+
+bp = Blueprint("security", __name__)
+
+
+@bp.after_app_request
+def secure(response: Response) -> Response:
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+@bp.app_template_filter("href")
+def href(iri: object) -> str | None:
+    """Where a page may link for ``iri``, or ``None`` when it must not be a link.
+
+    >>> href("https://w3id.org/peelkg/id/force/norfolk")
+    '/doc/force/norfolk'
+    >>> href("https://w3id.org/peelkg/def/peel#Force")
+    '/def/peel#Force'
+    >>> href("https://data.police.uk/api/forces/norfolk")
+    'https://data.police.uk/api/forces/norfolk'
+    >>> href("javascript:alert(1)") is None, href("//evil.example/") is None, href(None) is None
+    (True, True, True)
+    """
+    if not isinstance(iri, str) or not iri:
+        return None
+    if iri.startswith(str(ID)):
+        return doc_path(iri)
+    if iri.startswith(BASE + "def/"):
+        return "/" + iri[len(BASE):]
+    if iri.startswith(BASE):
+        return None
+    parts = urlsplit(iri)
+    if parts.scheme in ("http", "https") and parts.netloc and not any(c in iri for c in "\t\r\n\\ "):
+        return iri
+    return None
