@@ -16,8 +16,11 @@ log = logging.getLogger(__name__)
 
 
 def wants_json() -> bool:
-    best = request.accept_mimetypes.best_match(["text/html", "application/json", "application/sparql-results+json"])
-    return best is not None and best != "text/html"
+    """JSON unless the client takes HTML (a browser, or no Accept header at all)."""
+    accept = request.accept_mimetypes
+    if not accept:
+        return False
+    return accept.quality("text/html") == 0 or accept.best_match(["text/html", "application/json"]) != "text/html"
 
 
 def render_error(status: int, title: str, message: str) -> Response:

@@ -43,7 +43,8 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         self.cfg.set("threads", self.settings.threads)
         self.cfg.set("worker_class", "gthread" if self.settings.threads > 1 else "sync")
         self.cfg.set("timeout", int(self.settings.query_timeout * 3) + 30)
-        self.cfg.set("accesslog", "-")
+        if self.settings.access_log:
+            self.cfg.set("accesslog", self.settings.access_log)
         self.cfg.set("preload_app", False)
 
     def load(self) -> Any:
