@@ -1,0 +1,75 @@
+"""The path of every query the endpoint answers: check → cap → cache → worker pool.
+
+One ``QueryService`` per web worker process serves one release: the SPARQL endpoint and the
+canned queries both go through it, so every query gets the same limits, the same row cap and
+the same time limit.  Answers are cached by (release id, query text, dataset, format, row
+cap): a release never changes while served, so a repeated query costs a dictionary lookup.
+
+>>> import tempfile, pyoxigraph as ox
+>>> from pathlib import Path
+>>> folder = Path(tempfile.mkdtemp())
+>>> ox.Store(str(folder)).flush()
+>>> service = QueryService(folder, "r1", limits=Limits(), max_rows=10, timeout=10, workers=1, memory_mb=1024,
+...                        cache_bytes=1 << 20)
+>>> info = service.check("ASK { ?s ?p ?o }")
+>>> service.answer("ASK { ?s ?p ?o }", info, "json").body
+b'{"head":{},"boolean":false}'
+>>> service.close()
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .query_cache import ResultCache
+from .query_exec import Answer, Job
+from .query_guard import Limits, QueryInfo, capped, check
+from .query_pool import QueryPool
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """An RDF dataset named by the protocol's ``default-graph-uri`` and ``named-graph-uri``."""
+
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+
+class QueryService:
+    """Checked, capped, cached and time-limited queries over the store at ``store_path``."""
+
+    def __init__(self, store_path: Path, release_id: str, *, limits: Limits, max_rows: int, timeout: float,
+                 workers: int, memory_mb: int, cache_bytes: int) -> None:
+        self.release_id = release_id
+        self.limits = limits
+        self.max_rows = max_rows
+        self.timeout = timeout
+        self.pool = QueryPool(store_path, size=workers, memory_mb=memory_mb, timeout=timeout)
+        self.cache: ResultCache[Answer] | None = ResultCache(cache_bytes) if cache_bytes > 0 else None
+
+    def check(self, text: str) -> QueryInfo:
+        """What ``kg.query_guard.check`` says of ``text`` under this service's limits."""
+        return check(text, self.limits)
+
+    def answer(self, text: str, info: QueryInfo, fmt: str, dataset: Dataset | None = None) -> Answer:
+        """The answer to the checked query ``text`` in format ``fmt`` (a ``kg.query_exec`` key).
+
+        Raises ``BadQuery`` (the engine rejects it), ``QueryTimeout``, ``QueryFailed``.
+        """
+        assert info.form is not None, "check() refuses texts with no query form"
+        run_text, count = capped(text, info, self.max_rows)
+        job = Job(run_text, text, info.form, fmt, self.max_rows, count, info.dataset_clause,
+                  dataset.default_graphs if dataset else None, dataset.named_graphs if dataset else None)
+        key = (self.release_id, *job.key)
+        if self.cache is not None:
+            cached = self.cache.get(key)
+            if cached is not None:
+                return cached
+        answer = self.pool.run(job)
+        if self.cache is not None:
+            self.cache.put(key, answer)
+        return answer
+
+    def close(self) -> None:
+        self.pool.close()

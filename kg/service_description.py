@@ -1,0 +1,87 @@
+"""The SPARQL endpoint's service description (SPARQL 1.1 Service Description vocabulary).
+
+https://www.w3.org/TR/sparql11-service-description/ — what the endpoint speaks (SPARQL 1.1
+Query, no Update), its result formats, its dataset (the default graph is the union of the
+named graphs) and, since that vocabulary has no terms for them, its limits with terms of
+this project's small endpoint vocabulary ``LIMITS`` (``<…/def/endpoint#>``), plus a sentence
+saying the same for people.
+
+>>> from kg.query_guard import Limits
+>>> g = describe("http://localhost/sparql", ["https://w3id.org/peelkg/graph/reference"], Limits(),
+...              query_timeout=10.0, max_rows=10000)
+>>> g.value(URIRef("http://localhost/sparql"), LIMITS.maxRows).toPython()
+10000
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
+
+from .namespaces import BASE
+from .query_guard import Limits
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
+LIMITS = Namespace(BASE + "def/endpoint#")
+
+RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                  "Turtle", "N-Triples", "JSON-LD", "RDF_XML")
+
+
+def summary(limits: Limits, *, query_timeout: float, max_rows: int) -> str:
+    """The limits in one paragraph, for people (also shown on the query page)."""
+    services = ", ".join(limits.service_allowlist) if limits.service_allowlist else "none"
+    return (f"Read-only SPARQL 1.1 Query endpoint. A query may run for at most {query_timeout:g} s; "
+            f"answers are cut at {max_rows} rows (or triples) and say so in the X-SPARQL-MaxRows header; "
+            f"queries are at most {limits.max_query_bytes} bytes, nest at most {limits.max_nesting} deep "
+            f"and hold at most {limits.max_triple_patterns} triple patterns. SPARQL Update is refused. "
+            f"SERVICE endpoints allowed: {services}. FROM, FROM NAMED and the graph parameters select among "
+            "this dataset's own named graphs; nothing is ever fetched.")
+
+
+def describe(endpoint: str, graphs: Sequence[str], limits: Limits, *, query_timeout: float,
+             max_rows: int) -> Graph:
+    """The description of the endpoint at ``endpoint`` serving the named ``graphs``."""
+    g = Graph()
+    g.bind("sd", SD)
+    g.bind("formats", FORMATS)
+    g.bind("limits", LIMITS)
+    g.bind("dcterms", DCTERMS)
+    service = URIRef(endpoint)
+    g.add((service, RDF.type, SD.Service))
+    g.add((service, SD.endpoint, service))
+    g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    g.add((service, SD.feature, SD.UnionDefaultGraph))
+    if limits.service_allowlist:
+        g.add((service, SD.feature, SD.BasicFederatedQuery))
+    g.add((service, SD.defaultEntailmentRegime, ENTAILMENT.Simple))
+    for name in RESULT_FORMATS:
+        g.add((service, SD.resultFormat, FORMATS[name]))
+    g.add((service, DCTERMS.title, Literal("PEEL inspection findings: SPARQL endpoint", lang="en")))
+    g.add((service, RDFS.comment, Literal(summary(limits, query_timeout=query_timeout, max_rows=max_rows),
+                                          lang="en")))
+
+    dataset, default = BNode(), BNode()
+    g.add((service, SD.defaultDataset, dataset))
+    g.add((dataset, RDF.type, SD.Dataset))
+    g.add((dataset, SD.defaultGraph, default))
+    g.add((default, RDF.type, SD.Graph))
+    g.add((default, RDFS.comment, Literal("The union of the named graphs.", lang="en")))
+    for name in graphs:
+        named = BNode()
+        g.add((dataset, SD.namedGraph, named))
+        g.add((named, RDF.type, SD.NamedGraph))
+        g.add((named, SD.name, URIRef(name)))
+
+    g.add((service, LIMITS.queryTimeout, Literal(f"{query_timeout:g}", datatype=XSD.decimal)))
+    g.add((service, LIMITS.maxRows, Literal(max_rows)))
+    g.add((service, LIMITS.maxQueryBytes, Literal(limits.max_query_bytes)))
+    g.add((service, LIMITS.maxNesting, Literal(limits.max_nesting)))
+    g.add((service, LIMITS.maxTriplePatterns, Literal(limits.max_triple_patterns)))
+    for allowed in limits.service_allowlist:
+        g.add((service, LIMITS.allowedService, URIRef(allowed)))
+    return g

@@ -1,0 +1,108 @@
+"""``/queries/``: the canned queries of ``queries/*.rq``, each at its own URL.
+
+``/queries/`` lists them by their header comments (title, description, parameters), as a
+page or, for ``Accept: application/json``, as JSON; ``/queries/{name}`` runs one with the
+parameters of the URL bound as values and shows a table; ``/queries/{name}.json`` and
+``.csv`` give the same answer as SPARQL JSON results and CSV — what ``peelkg query NAME``
+prints.  Every run goes through the SPARQL endpoint's query service: same limits, row cap
+(``X-SPARQL-MaxRows``), cache and time limit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
+
+from kg.errors import BadQuery
+from kg.queries import CannedQuery, get_query, load_queries
+from kg.query_exec import Cell, table
+
+from .cors import allow_cross_origin
+from .sparql import MAX_ROWS_HEADER, install, service
+from .sparql_formats import FORMATS
+
+bp = Blueprint("canned", __name__)
+bp.after_request(allow_cross_origin)
+bp.record_once(lambda state: install(state.app))
+_DATA_FORMATS = {f.key: f for f in FORMATS if f.key in ("json", "csv")}
+
+
+@bp.get("/queries/")
+def index() -> Response:
+    queries = list(load_queries().values())
+    if request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json":
+        response = jsonify({"queries": [describe(q) for q in queries]})
+    else:
+        response = Response(render_template("queries.html", queries=queries), mimetype="text/html")
+    response.vary.add("Accept")
+    return response
+
+
+@bp.get("/queries/<name>")
+def page(name: str) -> Response:
+    data = run_for_page(get_query(name), request.args.to_dict())
+    response = Response(render_template("query.html", **vars(data)), status=data.status, mimetype="text/html")
+    response.headers["Link"] = ", ".join(f'<{href}>; rel="alternate"; type="{media_type}"'
+                                         for _name, href, media_type in data.downloads)
+    if data.truncated:
+        response.headers[MAX_ROWS_HEADER] = str(data.max_rows)
+    return response
+
+
+@bp.get("/queries/<name>.<any(json, csv):ext>")
+def results(name: str, ext: str) -> Response:
+    text = get_query(name).bind(_values(request.args.to_dict()))
+    answer = service().answer(text, service().check(text), ext)
+    response = Response(answer.body, content_type=_DATA_FORMATS[ext].content_type)
+    if answer.truncated:
+        response.headers[MAX_ROWS_HEADER] = str(service().max_rows)
+    return response
+
+
+def describe(query: CannedQuery) -> dict[str, object]:
+    """A canned query's header as plain data."""
+    return {"name": query.name, "title": query.title, "description": query.description,
+            "url": url_for("canned.page", name=query.name, _external=False),
+            "parameters": [{"name": p.name, "type": p.type, "optional": p.optional, "description": p.description}
+                           for p in query.parameters]}
+
+
+@dataclass
+class CannedPage:
+    """What the page of one canned query shows, as plain data."""
+
+    query: CannedQuery
+    values: dict[str, str]
+    text: str
+    max_rows: int
+    downloads: list[tuple[str, str, str]]  # format name, URL, media type
+    status: int = 200
+    error: str | None = None
+    columns: list[str] = field(default_factory=list)
+    rows: list[dict[str, Cell]] = field(default_factory=list)
+    truncated: bool = False
+
+
+def run_for_page(query: CannedQuery, args: dict[str, str]) -> CannedPage:
+    """What the page of ``query`` shows for the parameters ``args``."""
+    suffix = ("?" + urlencode(args)) if args else ""
+    data = CannedPage(query, args, query.text, service().max_rows,
+                      [(f.name, url_for("canned.results", name=query.name, ext=key) + suffix, f.media_type)
+                       for key, f in _DATA_FORMATS.items()])
+    try:
+        text = query.bind(_values(args))
+        answer = service().answer(text, service().check(text), "json")
+    except BadQuery as exc:
+        data.error, data.status = str(exc), exc.status
+        return data
+    data.text = text
+    data.columns, data.rows = table(answer.body, "SELECT")
+    data.truncated = answer.truncated
+    return data
+
+
+def _values(args: dict[str, str]) -> dict[str, str]:
+    """The parameters given a value (a form's empty fields mean "any")."""
+    return {k: v for k, v in args.items() if v.strip()}

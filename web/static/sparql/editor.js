@@ -1,0 +1,39 @@
+// Enhances the plain query form of /sparql. Without JavaScript, or without the editor's
+// assets (web/static/sparql/vendor/, installed at setup), the form works as it is.
+// - With YASGUI's bundle loaded: a SPARQL editor (highlighting, the query's prefixes,
+//   Ctrl/Cmd+Enter runs the query) replaces the textarea, which still carries the query.
+// - Queries too long for an address are sent by POST (the answer page then has no permalink).
+(function () {
+  "use strict";
+  var LONGEST_GET = 2000;
+  var form = document.getElementById("sparql-form");
+  if (!form) { return; }
+  var textarea = form.querySelector("textarea[name=query]");
+  if (!textarea) { return; }
+  var editor = null;
+
+  function submit() {
+    if (typeof form.requestSubmit === "function") { form.requestSubmit(); } else { form.submit(); }
+  }
+
+  if (window.Yasgui && window.Yasgui.Yasqe) {
+    var holder = document.createElement("div");
+    holder.className = "sparql-editor";
+    textarea.parentNode.insertBefore(holder, textarea);
+    textarea.hidden = true;
+    editor = new window.Yasgui.Yasqe(holder, {
+      value: textarea.value,
+      persistenceId: null,          // the query lives in the address, not in local storage
+      showQueryButton: false,       // the form's button runs it
+      resizeable: true,
+      createShareableLink: null,
+      autocompleters: ["variables"], // the others ask services on other sites
+      extraKeys: { "Ctrl-Enter": submit, "Cmd-Enter": submit }
+    });
+  }
+
+  form.addEventListener("submit", function () {
+    if (editor) { textarea.value = editor.getValue(); }
+    form.method = textarea.value.length > LONGEST_GET ? "post" : "get";
+  });
+})();
