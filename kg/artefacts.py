@@ -29,4 +29,9 @@ def derivations() -> list[Derivation]:
 
 
 def artefacts() -> list[Artefact]:
-    return []
+    from .dumps import write_dumps  # before void: the description lists the downloads
+    from .ontology_docs import write_definitions
+    from .search import write_index
+    from .void import write_void
+
+    return [write_dumps, write_definitions, write_index, write_void]

@@ -51,8 +51,9 @@ def write_dump(store: ox.Store, path: Path) -> int:
     data = store.dump(format=ox.RdfFormat.N_QUADS)
     assert data is not None
     lines = sorted(set(data.decode("utf-8").splitlines()) - {""})
-    with gzip.open(path, "wt", encoding="utf-8", compresslevel=6) as handle:
-        handle.write("\n".join(lines) + "\n")
+    payload = ("\n".join(lines) + "\n").encode("utf-8")
+    with path.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=6, mtime=0) as handle:
+        handle.write(payload)  # mtime=0: the same inputs give the same bytes
     return len(lines)
 
 

@@ -1,0 +1,46 @@
+"""Downloads: ``/download/`` lists the release's files (size, SHA-256, count); ``/download/{file}`` serves one.
+
+Files are sent from the release folder with ``send_from_directory``: streamed (the server's
+``sendfile`` where it has one), with ``ETag``/``Last-Modified``, conditional GET and byte
+ranges, and a ``Repr-Digest`` header (RFC 9530) carrying the file's SHA-256.  Only the
+names of ``kg.dumps.DOWNLOADS`` and ``SHA256SUMS`` are served; anything else is 404.
+"""
+
+from __future__ import annotations
+
+import base64
+
+from flask import Blueprint, Response, render_template, send_from_directory
+
+from kg.dataset_summary import downloads
+from kg.dumps import CHECKSUMS, download, read_checksums
+from kg.errors import NotFound
+
+from .caching import finish
+from .context import peel
+
+bp = Blueprint("downloads", __name__)
+
+
+@bp.get("/download/")
+def index() -> Response:
+    release = peel().release
+    files = downloads(release.path, release.manifest)
+    page = render_template("downloads.html", files=files, checksums=CHECKSUMS)
+    return finish(Response(page, mimetype="text/html"), "html", cacheable=False)  # names this host
+
+
+@bp.get("/download/<name>")
+def file(name: str) -> Response:
+    release = peel().release
+    entry = download(name)
+    if entry is None and name != CHECKSUMS:
+        raise NotFound(f"no download named {name!r}; see /download/")
+    if not (release.path / name).is_file():
+        raise NotFound(f"this release has no {name}")
+    response = send_from_directory(release.path, name, conditional=True, etag=True)
+    response.headers["Content-Type"] = entry.media_type if entry else "text/plain; charset=utf-8"
+    digest = read_checksums(release.path).get(name)
+    if digest:
+        response.headers["Repr-Digest"] = f"sha-256=:{base64.b64encode(bytes.fromhex(digest)).decode()}:"
+    return response
