@@ -9,6 +9,7 @@ import logging
 
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
 
 from kg.errors import BadQuery, NotFound, QueryTimeout
 
@@ -41,7 +42,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(BadQuery)
     def bad_query(exc: BadQuery) -> Response:
-        return render_error(exc.status, "Bad request", str(exc))
+        return render_error(exc.status, HTTP_STATUS_CODES.get(exc.status, "Bad request"), str(exc))
 
     @app.errorhandler(QueryTimeout)
     def timeout(exc: QueryTimeout) -> Response:
