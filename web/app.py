@@ -18,9 +18,9 @@ from .context import PeelContext
 from .settings import Settings
 
 # One blueprint per surface; each module exposes ``bp``.
-BLUEPRINTS: tuple[str, ...] = (
-    "web.pages",
-)
+BLUEPRINTS: tuple[str, ...] = ("web.pages", "web.security", "web.caching",
+                               "web.downloads", "web.dataset", "web.ontology_docs", "web.search",
+                               "web.sparql", "web.canned")
 
 
 def create_app(settings: Settings, store: Store, *, release: Release | None = None) -> Flask:

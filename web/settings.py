@@ -25,6 +25,7 @@ class Settings:
     port: int = setting(5000, "Port the server listens on.")
     workers: int = setting(2, "Web worker processes under gunicorn.")
     threads: int = setting(4, "Threads per web worker.")
+    access_log: str = setting("", "Where gunicorn writes its access log: a file, '-' for stdout, empty for none.")
     store_url: str = setting("", "A remote SPARQL 1.1 query endpoint to use instead of the release's embedded store.")
     query_timeout: float = setting(
         10.0, "Wall-clock limit of one SPARQL query, in seconds; past it the endpoint answers 503."
@@ -42,9 +43,13 @@ class Settings:
     )
     query_workers: int = setting(2, "Query worker processes per web worker; a crashed worker is replaced.")
     query_memory_mb: int = setting(1024, "Address-space limit of a query worker process, in MiB.")
+    query_cache_mb: int = setting(32, "Memory per web worker for answers to repeated queries, in MiB (0: no cache).")
     page_size: int = setting(50, "Incoming links shown per page on an entity page.")
     cache_max_age: int = setting(300, "Cache-Control max-age for pages and data, in seconds.")
-    page_cache_mb: int = setting(64, "Memory per web worker for rendered pages and entity documents, in MiB (0: no render cache).")
+    page_cache_mb: int = setting(
+        64, "Memory per web worker for rendered pages and entity documents, in MiB (0: no render cache)."
+    )
+    search_results: int = setting(20, "Results per page of /search, and the most /search.json answers (at most 100).")
     cors_origins: str = setting("*", "Access-Control-Allow-Origin for the SPARQL endpoint and data.")
 
     @classmethod
