@@ -25,7 +25,10 @@ Artefact = Callable[["Built", "ox.Store", Path], dict[str, Any]]
 
 
 def derivations() -> list[Derivation]:
-    return []
+    from .aliases import derive_aliases
+    from .analytics import derive_analytics
+
+    return [derive_aliases, derive_analytics]
 
 
 def artefacts() -> list[Artefact]:

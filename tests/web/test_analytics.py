@@ -1,0 +1,104 @@
+"""``/analytics`` and the analytics sections of entity pages: SVG parsed as XML, and seen in Chromium."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask, render_template_string
+from flask.testing import FlaskClient
+
+from kg.namespaces import ID, force_iri, theme_iri
+
+SVG = re.compile(r"<svg\b.*?</svg>", re.DOTALL)
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+def charts(html: str) -> list[ET.Element]:
+    found = [ET.fromstring(svg) for svg in SVG.findall(html)]
+    for root in found:
+        assert root.get("role") == "img" and root.find("{http://www.w3.org/2000/svg}title") is not None
+    return found
+
+
+def test_analytics_page_serves_four_charts_with_tables(client: FlaskClient) -> None:
+    response = client.get("/analytics")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    titles = [root.findtext("{http://www.w3.org/2000/svg}title") for root in charts(html)]
+    assert titles == ["National distribution of overall grades by year and pillar",
+                      "Grade changes between inspection years", "Forces and the organisations their reports name",
+                      "Themes tagged on the same statements"]
+    assert html.count("<table") >= 5  # every chart has its figures as a table
+    assert "<script" not in html.split("</head>", 1)[1]
+    assert "How the figures are computed" in html and "Force similarity" in html
+
+
+def render(app: Flask, template: str, iri: str) -> str:
+    with app.test_request_context("/"):
+        return render_template_string(
+            "{% with analytics_iri = iri %}{% include '" + template + "' %}{% endwith %}", iri=iri)
+
+
+def test_force_section_shows_grades_over_time(app: Flask) -> None:
+    html = render(app, "analytics/force.html", str(force_iri("norfolk")))
+    (chart,) = charts(html)
+    lines = chart.findall(".//{http://www.w3.org/2000/svg}polyline")
+    assert len(lines) == 3  # effectiveness, efficiency, legitimacy
+    assert "Grades over time" in html and "declined" in html and "Most similar forces" in html
+    assert html.count("<li>") >= 3
+
+
+def test_theme_and_question_sections(app: Flask) -> None:
+    theme = render(app, "analytics/theme.html", str(theme_iri("domestic-abuse")))
+    assert len(charts(theme)) == 1 and "Themes found with this one" in theme
+    question = render(app, "analytics/question.html", str(ID["question/2016/effectiveness/0"]))
+    assert len(charts(question)) == 1 and "Good" in question
+
+
+def test_sections_render_nothing_for_unknown_entities(app: Flask) -> None:
+    assert render(app, "analytics/force.html", str(force_iri("atlantis"))).strip() == ""
+    assert render(app, "analytics/theme.html", "javascript:alert(1)").strip() == ""
+
+
+def test_force_analytics_page(client: FlaskClient) -> None:
+    response = client.get("/analytics/force/norfolk")
+    assert response.status_code == 200 and "Norfolk Constabulary" in response.get_data(as_text=True)
+    assert client.get("/analytics/force/atlantis").status_code == 404
+    assert client.get("/analytics/force/Nor%20folk").status_code == 404
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if CHROMIUM is None:
+        pytest.fail("Chromium is needed for the browser tests (Debian package chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def test_charts_are_seen_in_chromium(live_server: str, browser: object) -> None:
+    page = browser.new_page(viewport={"width": 1100, "height": 900})  # type: ignore[attr-defined]
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto(live_server + "/analytics")
+    for name in ("National distribution of overall grades by year and pillar", "Themes tagged on the same statements"):
+        chart = page.get_by_role("img", name=name)
+        box = chart.bounding_box()
+        assert box is not None and box["width"] > 300 and box["height"] > 150, name
+        assert box["x"] + box["width"] <= 1100  # scaled into the page, not overflowing
+    assert page.locator("svg.peel-chart rect").count() > 20
+    page.goto(live_server + "/analytics/force/norfolk")
+    timeline = page.get_by_role("img", name="Overall grades over time, by pillar")
+    assert timeline.is_visible()
+    assert page.locator("svg.peel-chart polyline").count() == 3
+    assert not errors, errors  # e.g. a stylesheet or script refused by the content security policy
+    page.close()
