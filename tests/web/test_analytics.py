@@ -102,3 +102,13 @@ def test_charts_are_seen_in_chromium(live_server: str, browser: object) -> None:
     assert page.locator("svg.peel-chart polyline").count() == 3
     assert not errors, errors  # e.g. a stylesheet or script refused by the content security policy
     page.close()
+
+
+def test_norfolk_page_shows_its_grades_over_time_as_a_picture(client: FlaskClient) -> None:
+    html = client.get("/doc/force/norfolk", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "Grades over time" in html
+    svg = re.search(r"<svg\b.*?</svg>", html, re.S)
+    assert svg is not None
+    root = ET.fromstring(svg.group(0))
+    assert root.get("role") == "img"
+    assert root.find("{http://www.w3.org/2000/svg}title") is not None
