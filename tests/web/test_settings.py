@@ -21,7 +21,9 @@ def test_setting_is_documented(name: str, default: object, help_text: str) -> No
 
 
 def test_environment_overrides_defaults() -> None:
-    settings = Settings.from_env({"PEELKG_QUERY_TIMEOUT": "2.5", "PEELKG_MAX_ROWS": "7", "PEELKG_SERVICE_ALLOWLIST": "a, b"})
+    settings = Settings.from_env(
+        {"PEELKG_QUERY_TIMEOUT": "2.5", "PEELKG_MAX_ROWS": "7", "PEELKG_SERVICE_ALLOWLIST": "a, b"}
+    )
     assert settings.query_timeout == 2.5
     assert settings.max_rows == 7
     assert settings.service_allowlist == ["a", "b"]
