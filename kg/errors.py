@@ -50,3 +50,7 @@ class QueryTimeout(PeelError):
 
 class ReleaseError(PeelError):
     """A release directory is missing, incomplete or cannot be written."""
+
+
+class StoreUnavailable(PeelError):
+    """A remote SPARQL store cannot be reached or failed to answer."""

@@ -7,6 +7,7 @@ cap): a release never changes while served, so a repeated query costs a dictiona
 
 >>> import tempfile, pyoxigraph as ox
 >>> from pathlib import Path
+from typing import Protocol
 >>> folder = Path(tempfile.mkdtemp())
 >>> ox.Store(str(folder)).flush()
 >>> service = QueryService(folder, "r1", limits=Limits(), max_rows=10, timeout=10, workers=1, memory_mb=1024,
@@ -21,11 +22,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from .query_cache import ResultCache
 from .query_exec import Answer, Job
 from .query_guard import Limits, QueryInfo, capped, check
 from .query_pool import QueryPool
+from .query_remote import RemoteRunner
+
+
+class Runner(Protocol):
+    """Runs jobs: the worker pool on the embedded store, or a remote SPARQL store."""
+
+    def run(self, job: Job) -> Answer: ...
+
+    def close(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -40,12 +51,15 @@ class QueryService:
     """Checked, capped, cached and time-limited queries over the store at ``store_path``."""
 
     def __init__(self, store_path: Path, release_id: str, *, limits: Limits, max_rows: int, timeout: float,
-                 workers: int, memory_mb: int, cache_bytes: int) -> None:
+                 workers: int, memory_mb: int, cache_bytes: int, store_url: str = "") -> None:
         self.release_id = release_id
         self.limits = limits
         self.max_rows = max_rows
         self.timeout = timeout
-        self.pool = QueryPool(store_path, size=workers, memory_mb=memory_mb, timeout=timeout)
+        self.pool: Runner = (
+            RemoteRunner(store_url, timeout=timeout) if store_url
+            else QueryPool(store_path, size=workers, memory_mb=memory_mb, timeout=timeout)
+        )
         self.cache: ResultCache[Answer] | None = ResultCache(cache_bytes) if cache_bytes > 0 else None
 
     def check(self, text: str) -> QueryInfo:

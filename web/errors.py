@@ -11,7 +11,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
-from kg.errors import BadQuery, NotFound, QueryTimeout
+from kg.errors import BadQuery, NotFound, QueryTimeout, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +49,10 @@ def init_app(app: Flask) -> None:
         response = render_error(503, "Query took too long", str(exc))
         response.headers["Retry-After"] = "10"
         return response
+
+    @app.errorhandler(StoreUnavailable)
+    def store_unavailable(exc: StoreUnavailable) -> Response:
+        return render_error(502, "Store unavailable", str(exc))
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:

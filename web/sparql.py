@@ -58,7 +58,7 @@ def install(app: App) -> None:
     app.extensions[EXTENSION] = QueryService(
         release.store_path, release.id, limits=limits, max_rows=settings.max_rows, timeout=settings.query_timeout,
         workers=settings.query_workers, memory_mb=settings.query_memory_mb,
-        cache_bytes=settings.query_cache_mb * 1024 * 1024)
+        cache_bytes=settings.query_cache_mb * 1024 * 1024, store_url=settings.store_url)
 
 
 def service() -> QueryService:

@@ -1,0 +1,85 @@
+"""Run the endpoint's checked queries on a remote SPARQL 1.1 server instead of the embedded store.
+
+``peelkg serve --store URL`` puts one of these where the worker pool would be
+(``kg.query_service``): queries still pass the same guard, row cap, cache and time limit;
+only the engine is elsewhere.  Requests go through SPARQLWrapper as POST
+``application/sparql-query``.  Answers come back in a format pyoxigraph reads (TSV for
+SELECT, JSON for ASK, N-Triples for graphs) and are re-written by ``kg.query_exec`` so the
+row cap and every output format behave exactly as with the embedded store.
+
+The protocol's graph parameters are passed on as ``default-graph-uri``/``named-graph-uri``:
+a standard store resolves them among its own graphs.  The store must expose the union of
+its named graphs as its default graph, as the embedded store does (Oxigraph:
+``--union-default-graph``).
+"""
+
+from __future__ import annotations
+
+import urllib.error
+from itertools import islice
+
+import pyoxigraph as ox
+from SPARQLWrapper import SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
+
+from .errors import BadQuery, QueryTimeout, StoreUnavailable
+from .query_exec import GRAPH_FORMATS, RESULT_FORMATS, Answer, Job, _bytes, _cut, _prefixes
+
+ACCEPT = {
+    "SELECT": "text/tab-separated-values",
+    "ASK": "application/sparql-results+json",
+    "CONSTRUCT": "application/n-triples",
+    "DESCRIBE": "application/n-triples",
+}
+
+
+class RemoteRunner:
+    """Runs ``kg.query_exec.Job``s on the SPARQL endpoint at ``endpoint``."""
+
+    def __init__(self, endpoint: str, *, timeout: float) -> None:
+        self.endpoint = endpoint
+        self.timeout = timeout
+
+    def run(self, job: Job) -> Answer:
+        fmt_ok = job.fmt in (GRAPH_FORMATS if job.form in ("CONSTRUCT", "DESCRIBE") else RESULT_FORMATS)
+        if not fmt_ok:
+            raise BadQuery(f"format {job.fmt!r} does not fit a {job.form} query")
+        body = self._fetch(job)
+        if job.form == "SELECT":
+            return _cut(body, job)
+        if job.form == "ASK":
+            result = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+            return Answer(_bytes(result.serialize(format=RESULT_FORMATS[job.fmt])))
+        triples = list(islice((q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)), job.max_rows + 1))
+        text = ox.serialize(triples[: job.max_rows], format=GRAPH_FORMATS[job.fmt], prefixes=_prefixes(job.fmt))
+        return Answer(_bytes(text), truncated=len(triples) > job.max_rows)
+
+    def _fetch(self, job: Job) -> bytes:
+        client = SPARQLWrapper(self.endpoint)
+        client.setMethod("POST")
+        client.setRequestMethod("postdirectly")
+        client.setQuery(job.text)
+        client.setTimeout(int(max(1, self.timeout)))
+        client.addCustomHttpHeader("Accept", ACCEPT[job.form])
+        client.setOnlyConneg(True)
+        for graph in job.default_graphs or ():
+            client.addDefaultGraph(graph)
+        for graph in job.named_graphs or ():
+            client.addNamedGraph(graph)
+        try:
+            response = client.query().response
+            data: bytes = response.read()
+        except QueryBadFormed:
+            raise BadQuery("the store refused the query as malformed") from None
+        except TimeoutError:
+            raise QueryTimeout(f"the store gave no answer within {self.timeout:g} s") from None
+        except urllib.error.URLError as exc:
+            if isinstance(exc.reason, TimeoutError):
+                raise QueryTimeout(f"the store gave no answer within {self.timeout:g} s") from None
+            raise StoreUnavailable("the SPARQL store cannot be reached") from None
+        except SPARQLWrapperException:
+            raise StoreUnavailable("the SPARQL store failed to answer") from None
+        return data
+
+    def close(self) -> None:
+        return None
