@@ -107,12 +107,16 @@ class Built:
     notices: list[Notice]
     inputs: Inputs
     reports: list[Report]
+    _union: Graph | None = field(default=None, repr=False)
 
     def union(self) -> Graph:
-        graph = Graph()
-        for s, p, o, _g in self.dataset.quads():
-            graph.add((s, p, o))
-        return graph
+        """The union of the named graphs (computed once: the dataset is not changed after the build)."""
+        if self._union is None:
+            graph = Graph()
+            for s, p, o, _g in self.dataset.quads():
+                graph.add((s, p, o))
+            self._union = graph
+        return self._union
 
 
 def _metadata_for(report_path: Path, cache: dict[Path, dict[str, ReportMeta]]) -> ReportMeta:
