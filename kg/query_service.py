@@ -7,7 +7,6 @@ cap): a release never changes while served, so a repeated query costs a dictiona
 
 >>> import tempfile, pyoxigraph as ox
 >>> from pathlib import Path
-from typing import Protocol
 >>> folder = Path(tempfile.mkdtemp())
 >>> ox.Store(str(folder)).flush()
 >>> service = QueryService(folder, "r1", limits=Limits(), max_rows=10, timeout=10, workers=1, memory_mb=1024,
