@@ -7,7 +7,6 @@ release's N-Quads dump (not from the code under test).
 from __future__ import annotations
 
 import gzip
-import http.client
 import re
 import warnings
 from email.utils import formatdate
@@ -20,6 +19,7 @@ from rdflib.namespace import RDF, XSD
 
 from kg.namespaces import ID, PEEL
 from kg.release import DUMP, Release
+from tests.web.support import fetch
 
 RDF_FORMATS = {  # media type → (suffix, rdflib parser)
     "text/turtle": ("ttl", "turtle"),
@@ -31,17 +31,6 @@ NORFOLK = ID["force/norfolk"]
 GRAPH_TERM = re.compile(r"\s<[^<>]*>\s*\.\s*$")  # an N-Quads line's last term, its graph
 
 
-def fetch(base: str, path: str, headers: dict[str, str] | None = None, method: str = "GET"
-          ) -> tuple[int, http.client.HTTPMessage, bytes]:
-    """One request, the path sent exactly as given, redirects not followed."""
-    parts = urlsplit(base)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-    try:
-        connection.request(method, path, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, response.headers, response.read()
-    finally:
-        connection.close()
 
 
 def parse(body: bytes, parser: str) -> Graph:

@@ -7,12 +7,9 @@ import base64
 import csv
 import gzip
 import hashlib
-import http.client
 import io
 import re
 import warnings
-from email.message import Message
-from urllib.parse import urlsplit
 
 import pytest
 from rdflib import Dataset, Graph
@@ -21,19 +18,7 @@ from kg.dumps import CHECKSUMS, DOWNLOADS
 from kg.queries import get_query
 from kg.release import Release
 from kg.store import LocalStore
-
-
-def fetch(base: str, path: str, headers: dict[str, str] | None = None,
-          method: str = "GET") -> tuple[int, Message, bytes]:
-    """One request to the live server, redirects not followed."""
-    url = urlsplit(base)
-    connection = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port, timeout=30)
-    try:
-        connection.request(method, path, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, response.headers, response.read()
-    finally:
-        connection.close()
+from tests.web.support import fetch
 
 
 def rdflib_dataset(data: bytes, fmt: str) -> Dataset:

@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-import http.client
 import json
 import re
-from email.message import Message
 from html import unescape
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import pytest
 
 from kg.release import Release
-
-
-def fetch(base: str, path: str, headers: dict[str, str] | None = None) -> tuple[int, Message, bytes]:
-    """One GET to the live server, redirects not followed."""
-    url = urlsplit(base)
-    connection = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port, timeout=30)
-    try:
-        connection.request("GET", path, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, response.headers, response.read()
-    finally:
-        connection.close()
+from tests.web.support import fetch
 
 
 def result_links(page: str) -> list[str]:

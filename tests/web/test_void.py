@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import http.client
 import warnings
 import xml.etree.ElementTree as ET
-from email.message import Message
 from urllib.parse import urlsplit
 
 from rdflib import Graph, URIRef
@@ -17,6 +15,7 @@ from kg.release import Release
 from kg.search import INDEX_FILE, iris
 from kg.store import LocalStore
 from kg.void import DATASET, SPDX
+from tests.web.support import fetch
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
@@ -28,16 +27,6 @@ def jsonld(data: bytes) -> Graph:
         return Graph().parse(data=data, format="json-ld")
 
 
-def fetch(base: str, path: str, headers: dict[str, str] | None = None) -> tuple[int, Message, bytes]:
-    """One GET to the live server, redirects not followed."""
-    url = urlsplit(base)
-    connection = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port, timeout=30)
-    try:
-        connection.request("GET", path, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, response.headers, response.read()
-    finally:
-        connection.close()
 
 
 def test_well_known_void_parses_and_counts_the_nquads_dump(live_server: str, store: LocalStore) -> None:
