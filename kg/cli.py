@@ -170,5 +170,36 @@ def _params(params: tuple[str, ...]) -> dict[str, str]:
     return values
 
 
+@main.command()
+@click.option("--data", type=click.Path(path_type=Path), default=None, help=DATA_HELP)
+@click.option("--endpoint", required=True, help="The store's SPARQL 1.1 query URL (e.g. http://host:7878/query).")
+@click.option("--graph-store", default=None,
+              help="The store's Graph Store Protocol URL (default: the endpoint's …/query replaced by …/store).")
+@click.option("--timeout", default=300.0, show_default=True, help="Seconds to wait for each request.")
+@click.option("--quiet", is_flag=True, help="Print no progress.")
+def push(data: Path | None, endpoint: str, graph_store: str | None, timeout: float, quiet: bool) -> None:
+    """Load a release into a SPARQL store: one Graph Store Protocol PUT per named graph."""
+    from .push import push as push_release
+    from .release import open_release
+
+    with reported_errors():
+        release = open_release(_data_dir(data))
+        outcome = push_release(release, endpoint, graph_store=graph_store, timeout=timeout,
+                               progress=_quiet_step if quiet else _echo_step)
+        click.echo(f"pushed release {release.id}: {outcome.graphs} graphs, {outcome.quads} statements"
+                   + (f"; removed {len(outcome.removed)} stale graph(s)" if outcome.removed else ""))
+        if not outcome.union_default_graph:
+            click.echo("warning: the store's default graph is not the union of its named graphs; peelkg serve --store "
+                       "needs it (Oxigraph: --union-default-graph)", err=True)
+
+
+def _echo_step(step: str) -> None:
+    click.echo(f"  {step}", err=True)
+
+
+def _quiet_step(_step: str) -> None:
+    return None
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -59,6 +59,7 @@ class RemoteRunner:
         client.setMethod("POST")
         client.setRequestMethod("postdirectly")
         client.setQuery(job.text)
+        client.queryType = job.form  # SPARQLWrapper's own guess reads keywords inside comments and words
         client.setTimeout(int(max(1, self.timeout)))
         client.addCustomHttpHeader("Accept", ACCEPT[job.form])
         client.setOnlyConneg(True)
@@ -73,6 +74,8 @@ class RemoteRunner:
             raise BadQuery("the store refused the query as malformed") from None
         except TimeoutError:
             raise QueryTimeout(f"the store gave no answer within {self.timeout:g} s") from None
+        except urllib.error.HTTPError as exc:
+            raise StoreUnavailable(f"the SPARQL store answered HTTP {exc.code}") from None
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, TimeoutError):
                 raise QueryTimeout(f"the store gave no answer within {self.timeout:g} s") from None

@@ -23,7 +23,7 @@ def make_store(settings: Settings) -> Store:
     if settings.store_url:
         from kg.remote import RemoteStore
 
-        remote: Store = RemoteStore(settings.store_url)
+        remote: Store = RemoteStore(settings.store_url, timeout=settings.query_timeout)
         return remote
     return open_store(open_release(settings.data_dir).store_path)
 

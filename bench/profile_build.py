@@ -1,0 +1,152 @@
+"""Where a build's time goes: seconds per build step, peak memory, and optionally a cProfile.
+
+    python -m bench.profile_build [INPUT ...] [--out DIR] [--profile N] [--shacl]
+
+No INPUT builds the bundled data; ``--out`` keeps the release in DIR (else it is thrown away).
+Steps are the build's own progress messages, each timed until the next.
+``--profile N`` prints the N costliest functions (cumulative time);
+``--shacl`` also times pySHACL shape by shape on the built union graph, to show which
+shapes dominate validation, and the shapes' SPARQL-based targets run by pyoxigraph instead.
+Prints JSON on the last line, for ``bench`` to collect.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import itertools
+import json
+import pstats
+import resource
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+
+def timed_build(inputs: list[Path], out: Path, profile: cProfile.Profile | None = None) -> dict[str, Any]:
+    from kg.build import build_dataset, collect_inputs
+    from kg.publish import publish
+
+    marks: list[tuple[str, float]] = [("start", time.perf_counter())]
+
+    def progress(step: str) -> None:
+        marks.append((step, time.perf_counter()))
+
+    if profile is not None:
+        profile.enable()
+    built = build_dataset(collect_inputs(inputs), progress)
+    release, _outcome = publish(built, out, progress)
+    if profile is not None:
+        profile.disable()
+    marks.append(("end", time.perf_counter()))
+    steps: dict[str, float] = {}
+    for (name, at), (_next, until) in itertools.pairwise(marks):
+        key = "parsing reports" if name.startswith("parsing ") else name
+        steps[key] = steps.get(key, 0.0) + until - at
+    return {
+        "seconds": marks[-1][1] - marks[0][1],
+        "steps": {k: round(v, 3) for k, v in steps.items()},
+        "triples": release.manifest["triples"],
+        "built": built,
+    }
+
+
+def shacl_by_shape(built: Any) -> list[tuple[str, float, int]]:
+    """(shape, seconds, results) for each node shape of shapes.ttl, validated alone on the union graph."""
+    from pyshacl import validate
+    from rdflib import Graph
+
+    from kg.namespaces import RDF, SH
+    from kg.validate import load_shapes
+
+    shapes = load_shapes()
+    data = built.union()
+    timings = []
+    for shape in sorted(set(shapes.subjects(RDF.type, SH.NodeShape)), key=str):
+        single = Graph()
+        for triple in shapes:
+            single.add(triple)
+        for other in set(shapes.subjects(RDF.type, SH.NodeShape)) - {shape}:
+            single.remove((other, RDF.type, SH.NodeShape))
+            single.add((other, SH.deactivated, _true()))
+        started = time.perf_counter()
+        _conforms, report, _text = validate(data, shacl_graph=single, inference="none", advanced=True,
+                                            allow_warnings=True)
+        elapsed = time.perf_counter() - started
+        timings.append((str(shape).rsplit("/", 1)[-1], elapsed, len(set(report.subjects(SH.focusNode, None)))))
+    return sorted(timings, key=lambda t: -t[1])
+
+
+def sparql_targets_on_oxigraph(built: Any) -> list[tuple[str, float, int]]:
+    """(shape, seconds, nodes) for each SPARQL-based target of shapes.ttl, run by pyoxigraph on the union.
+
+    What the whole-graph checks would cost if the build ran their SELECTs on its store instead of
+    through pySHACL's rdflib SPARQL engine.
+    """
+    import pyoxigraph as ox
+
+    from kg.namespaces import RDF, SH
+    from kg.store import to_oxigraph
+    from kg.validate import load_shapes
+
+    shapes = load_shapes()
+    prefixes = "".join(f"PREFIX {p}: <{n}>\n" for d in shapes.objects(None, SH.declare)
+                       for p in shapes.objects(d, SH.prefix) for n in shapes.objects(d, SH.namespace))
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in built.union())
+    timings = []
+    for shape, target in shapes.subject_objects(SH.target):
+        if (target, RDF.type, SH.SPARQLTarget) not in shapes:
+            continue
+        select = str(shapes.value(target, SH.select))
+        started = time.perf_counter()
+        nodes = len(list(store.query(prefixes + select)))  # type: ignore[arg-type]
+        timings.append((str(shape).rsplit("/", 1)[-1], time.perf_counter() - started, nodes))
+    return sorted(timings, key=lambda t: -t[1])
+
+
+def _true() -> Any:
+    from rdflib import Literal
+
+    return Literal(True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("inputs", nargs="*", type=Path)
+    parser.add_argument("--profile", type=int, default=0, metavar="N", help="print the N costliest functions")
+    parser.add_argument("--shacl", action="store_true", help="time SHACL validation shape by shape")
+    parser.add_argument("--out", type=Path, default=None, help="data directory to keep the release in")
+    args = parser.parse_args()
+    profile = cProfile.Profile() if args.profile else None
+    if args.out is not None:
+        result = timed_build(args.inputs, args.out, profile)
+    else:
+        with tempfile.TemporaryDirectory(prefix="peelkg-profile-") as out:
+            result = timed_build(args.inputs, Path(out), profile)
+    built = result.pop("built")
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the SHACL child, when forked
+    result["peak_rss_mb"] = round(max(own, child), 1)
+    result["peak_rss_parent_mb"], result["peak_rss_child_mb"] = round(own, 1), round(child, 1)
+    for step, seconds in sorted(result["steps"].items(), key=lambda kv: -kv[1]):
+        print(f"{seconds:8.2f} s  {step}")
+    print(f"{result['seconds']:8.2f} s  total ({result['triples']} triples, peak RSS {result['peak_rss_mb']} MB)")
+    if profile is not None:
+        buffer = io.StringIO()
+        pstats.Stats(profile, stream=buffer).sort_stats("cumulative").print_stats(args.profile)
+        print(buffer.getvalue())
+    if args.shacl:
+        result["shacl_by_shape"] = shacl_by_shape(built)
+        for shape, seconds, results in result["shacl_by_shape"]:
+            print(f"{seconds:8.2f} s  {shape} ({results} focus nodes reported)")
+        result["sparql_targets_on_oxigraph"] = sparql_targets_on_oxigraph(built)
+        for shape, seconds, nodes in result["sparql_targets_on_oxigraph"]:
+            print(f"{seconds:8.3f} s  {shape}: its SPARQL target on pyoxigraph ({nodes} nodes)")
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
