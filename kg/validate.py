@@ -34,6 +34,9 @@ def load_shapes(path: Path | None = None) -> Graph:
 def validate_graph(data: Graph, shapes: Graph | None = None) -> ValidationOutcome:
     """Validate ``data`` (the union of all graphs, vocabularies included) against the shapes.
 
+    ``data`` is validated in place (pySHACL adds nothing to it with inference off), so pass a
+    graph built for the purpose, such as ``Built.union()``.
+
     ``conforms`` is False only for results of severity ``sh:Violation``; ``sh:Warning`` and
     ``sh:Info`` results are counted and reported but do not stop a release.
     """
@@ -44,6 +47,7 @@ def validate_graph(data: Graph, shapes: Graph | None = None) -> ValidationOutcom
         inference="none",
         advanced=True,
         allow_warnings=True,
+        inplace=True,  # no defensive copy: callers pass a graph made for validation (the union)
     )
     assert isinstance(report_graph, Graph) and isinstance(report_text, str)
     counts = {str(SH.Violation): 0, str(SH.Warning): 0, str(SH.Info): 0}
