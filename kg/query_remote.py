@@ -2,8 +2,8 @@
 
 ``peelkg serve --store URL`` puts one of these where the worker pool would be
 (``kg.query_service``): queries still pass the same guard, row cap, cache and time limit;
-only the engine is elsewhere.  Requests go through SPARQLWrapper as POST
-``application/sparql-query``.  Answers come back in a format pyoxigraph reads (TSV for
+only the engine is elsewhere.  Requests go through
+``kg.remote.RemoteStore.send`` (SPARQLWrapper, POST).  Answers come back in a format pyoxigraph reads (TSV for
 SELECT, JSON for ASK, N-Triples for graphs) and are re-written by ``kg.query_exec`` so the
 row cap and every output format behave exactly as with the embedded store.
 
@@ -15,15 +15,13 @@ its named graphs as its default graph, as the embedded store does (Oxigraph:
 
 from __future__ import annotations
 
-import urllib.error
 from itertools import islice
 
 import pyoxigraph as ox
-from SPARQLWrapper import SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
-from .errors import BadQuery, QueryTimeout, StoreUnavailable
+from .errors import BadQuery
 from .query_exec import GRAPH_FORMATS, RESULT_FORMATS, Answer, Job, _bytes, _cut, _prefixes
+from .remote import RemoteStore
 
 ACCEPT = {
     "SELECT": "text/tab-separated-values",
@@ -37,8 +35,7 @@ class RemoteRunner:
     """Runs ``kg.query_exec.Job``s on the SPARQL endpoint at ``endpoint``."""
 
     def __init__(self, endpoint: str, *, timeout: float) -> None:
-        self.endpoint = endpoint
-        self.timeout = timeout
+        self.store = RemoteStore(endpoint, timeout=timeout)
 
     def run(self, job: Job) -> Answer:
         fmt_ok = job.fmt in (GRAPH_FORMATS if job.form in ("CONSTRUCT", "DESCRIBE") else RESULT_FORMATS)
@@ -55,34 +52,10 @@ class RemoteRunner:
         return Answer(_bytes(text), truncated=len(triples) > job.max_rows)
 
     def _fetch(self, job: Job) -> bytes:
-        client = SPARQLWrapper(self.endpoint)
-        client.setMethod("POST")
-        client.setRequestMethod("postdirectly")
-        client.setQuery(job.text)
-        client.queryType = job.form  # SPARQLWrapper's own guess reads keywords inside comments and words
-        client.setTimeout(int(max(1, self.timeout)))
-        client.addCustomHttpHeader("Accept", ACCEPT[job.form])
-        client.setOnlyConneg(True)
-        for graph in job.default_graphs or ():
-            client.addDefaultGraph(graph)
-        for graph in job.named_graphs or ():
-            client.addNamedGraph(graph)
-        try:
-            response = client.query().response
-            data: bytes = response.read()
-        except QueryBadFormed:
-            raise BadQuery("the store refused the query as malformed") from None
-        except TimeoutError:
-            raise QueryTimeout(f"the store gave no answer within {self.timeout:g} s") from None
-        except urllib.error.HTTPError as exc:
-            raise StoreUnavailable(f"the SPARQL store answered HTTP {exc.code}") from None
-        except urllib.error.URLError as exc:
-            if isinstance(exc.reason, TimeoutError):
-                raise QueryTimeout(f"the store gave no answer within {self.timeout:g} s") from None
-            raise StoreUnavailable("the SPARQL store cannot be reached") from None
-        except SPARQLWrapperException:
-            raise StoreUnavailable("the SPARQL store failed to answer") from None
-        return data
+        return self.store.send(
+            job.text, job.form, accept=ACCEPT[job.form],
+            default_graphs=job.default_graphs or (), named_graphs=job.named_graphs or (),
+        )
 
     def close(self) -> None:
         return None

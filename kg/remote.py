@@ -29,7 +29,7 @@ import ast
 import json
 import re
 import urllib.error
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from http.client import HTTPException
 from typing import Any
 
@@ -206,13 +206,19 @@ class RemoteStore:
         self.endpoint = endpoint
         self.timeout = timeout
 
-    def _send(self, query: str, form: str) -> bytes:
-        """POST ``query`` and return the raw answer: results JSON, or N-Triples for a graph."""
+    def send(self, query: str, form: str, *, accept: str | None = None,
+             default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = ()) -> bytes:
+        """POST ``query`` (whose form is ``form``) and return the raw answer in ``accept``
+        (default: results JSON, or N-Triples for a graph), with the protocol's graph parameters."""
         wrapper = SPARQLWrapper(self.endpoint, agent=f"peelkg/{__version__}")
         wrapper.setMethod(POST)
         wrapper.setReturnFormat(JSON if form in ("SELECT", "ASK") else TURTLE)
         wrapper.timeout = self.timeout  # type: ignore[assignment]  # setTimeout() truncates to int
-        wrapper.addCustomHttpHeader("Accept", RESULTS_JSON if form in ("SELECT", "ASK") else N_TRIPLES)
+        wrapper.addCustomHttpHeader("Accept", accept or (RESULTS_JSON if form in ("SELECT", "ASK") else N_TRIPLES))
+        for graph in default_graphs:
+            wrapper.addDefaultGraph(graph)
+        for graph in named_graphs:
+            wrapper.addNamedGraph(graph)
         wrapper.queryString = query  # setQuery would guess the form again, and warn on what it cannot guess
         wrapper.queryType = form
         try:
@@ -237,7 +243,7 @@ class RemoteStore:
             raise StoreUnavailable(f"the connection to the SPARQL store failed ({type(exc).__name__})") from None
 
     def _results(self, query: str) -> dict[str, Any]:
-        data = self._send(query, query_form(query))
+        data = self.send(query, query_form(query))
         try:
             parsed: dict[str, Any] = json.loads(data)
         except ValueError:
@@ -275,7 +281,7 @@ class RemoteStore:
     def construct(self, query: str, bindings: Mapping[str, Term] | None = None) -> Graph:
         if query_form(query) not in ("CONSTRUCT", "DESCRIBE"):
             raise BadQuery("not a CONSTRUCT or DESCRIBE query")
-        data = self._send(bind_values(query, bindings), query_form(query))
+        data = self.send(bind_values(query, bindings), query_form(query))
         graph = Graph()
         try:
             for triple in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):

@@ -52,7 +52,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(StoreUnavailable)
     def store_unavailable(exc: StoreUnavailable) -> Response:
-        return render_error(502, "Store unavailable", str(exc))
+        log.error("SPARQL store unavailable: %s", exc)  # the store's address stays in the log
+        message = "The SPARQL store behind this service did not answer; try again later."
+        return render_error(502, "Store unavailable", message)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:
