@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+from tests.web.support import stop_process
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -56,9 +58,4 @@ def oxigraph_with_release(location: Path, data_dir: Path, peelkg: Callable[..., 
         assert pushed.returncode == 0, pushed.stderr
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop_process(process)

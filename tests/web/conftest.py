@@ -18,6 +18,7 @@ from flask.testing import FlaskClient
 
 from kg.release import Release
 from kg.store import LocalStore
+from tests.web.support import stop_process
 from web.app import create_app
 from web.settings import Settings
 
@@ -64,14 +65,7 @@ def start_server(data_dir: Path, *args: str, env: dict[str, str] | None = None) 
 
 
 def stop_server(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=5)
-    if process.stderr:
-        process.stderr.close()  # else the unclosed pipe fails the session under filterwarnings=error
+    stop_process(process)
 
 
 @pytest.fixture(scope="session")

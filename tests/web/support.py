@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import subprocess
 from urllib.parse import urlsplit
 
 
@@ -18,3 +19,16 @@ def fetch(
         return response.status, response.headers, response.read()
     finally:
         connection.close()
+
+
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server started by a test: terminate, then kill if it lingers; close its stderr pipe
+    (an unclosed pipe fails the session under filterwarnings=error)."""
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
+    if process.stderr:
+        process.stderr.close()
