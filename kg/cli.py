@@ -20,7 +20,7 @@ from .errors import BadQuery, InputError, PeelError, ShapeViolation
 
 DATA_HELP = (
     "Data directory (as written by `peelkg build --out`) or one release folder. "
-    "Default: $PEELKG_DATA or ~/.local/share/peelkg."
+    "Default: $PEELKG_DATA_DIR, else $XDG_DATA_HOME/peelkg, else ~/.local/share/peelkg."
 )
 
 

@@ -16,6 +16,7 @@ import contextlib
 import json
 import os
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,11 +48,23 @@ class Release:
         return self.path / name
 
 
-def default_data_dir() -> Path:
-    """``$PEELKG_DATA``, else ``$XDG_DATA_HOME/peelkg``, else ``~/.local/share/peelkg``."""
-    if os.environ.get("PEELKG_DATA"):
-        return Path(os.environ["PEELKG_DATA"])
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+DATA_DIR_VARIABLE = "PEELKG_DATA_DIR"
+
+
+def default_data_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """``$PEELKG_DATA_DIR``, else ``$XDG_DATA_HOME/peelkg``, else ``~/.local/share/peelkg``.
+
+    The one variable naming the data directory, for every command (it is the ``data_dir`` setting's variable).
+
+    >>> default_data_dir({"PEELKG_DATA_DIR": "/srv/peelkg"})
+    PosixPath('/srv/peelkg')
+    >>> default_data_dir({"XDG_DATA_HOME": "/xdg"})
+    PosixPath('/xdg/peelkg')
+    """
+    environ = os.environ if environ is None else environ
+    if environ.get(DATA_DIR_VARIABLE):
+        return Path(environ[DATA_DIR_VARIABLE])
+    base = environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "peelkg"
 
 

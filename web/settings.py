@@ -11,16 +11,28 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from kg.release import default_data_dir
 
-def setting(default: Any, help: str) -> Any:
+
+def setting(default: Any, help: str, *, shown: str = "") -> Any:
+    """A setting's field: its default (a callable is called for each instance), help text, and how the
+    documentation shows a default that depends on the machine (``shown``)."""
+    metadata = {"help": help, "shown": shown}
+    if callable(default):
+        return field(default_factory=default, metadata=metadata)
     if isinstance(default, list | dict):
-        return field(default_factory=lambda: type(default)(default), metadata={"help": help})
-    return field(default=default, metadata={"help": help})
+        return field(default_factory=lambda: type(default)(default), metadata=metadata)
+    return field(default=default, metadata=metadata)
 
 
 @dataclass
 class Settings:
-    data_dir: Path = setting(Path("."), "Data directory of the release to serve (as written by `peelkg build --out`).")
+    data_dir: Path = setting(
+        default_data_dir,
+        "Data directory of the release to serve and of every command's `--data`/`--out` (as written by "
+        "`peelkg build --out`).",
+        shown="$XDG_DATA_HOME/peelkg, else ~/.local/share/peelkg",
+    )
     host: str = setting("127.0.0.1", "Address the server listens on.")
     port: int = setting(5000, "Port the server listens on.")
     workers: int = setting(2, "Web worker processes under gunicorn.")
@@ -66,11 +78,11 @@ class Settings:
 
     @staticmethod
     def documented() -> list[tuple[str, Any, str]]:
-        """(name, default, help) for every setting."""
+        """(name, default as the documentation shows it, help) for every setting."""
         out = []
         for f in fields(Settings):
             default = f.default_factory() if callable(f.default_factory) else f.default
-            out.append((f.name, default, f.metadata["help"]))
+            out.append((f.name, f.metadata["shown"] or default, f.metadata["help"]))
         return out
 
 

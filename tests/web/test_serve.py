@@ -60,7 +60,7 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 def test_serve_without_data_builds_the_bundled_release_then_serves_it(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    process, base = serve(env={"PEELKG_DATA": str(data)})
+    process, base = serve(env={"PEELKG_DATA_DIR": str(data)})
     try:
         status, headers, body = wait_for(process, base + "/doc/force/norfolk", BUILD_AND_START)
         assert status == 200 and b"Norfolk Constabulary" in body
