@@ -1,8 +1,11 @@
 """A query worker process: ``python -m kg.query_worker FD STORE MEMORY_MB``.
 
 Started by ``kg.query_pool`` as a fresh interpreter (no fork of a threaded web process, no
-re-import of the server's main script).  It limits its own address space, opens the store
-read-only, then answers jobs from the connection on file descriptor ``FD`` until it closes.
+re-import of the server's main script).  It cuts itself off from the network
+(``kg.network_isolation``: no ``SERVICE`` can reach anything, whatever the guard let
+through), limits its own address space, opens the store read-only, then answers jobs from
+the connection on file descriptor ``FD`` until it closes.  A worker that could not be
+isolated answers every job with a failure instead of running it.
 Replies are ``("ok", Answer)``, ``("bad", status, message)`` or ``("failed", message)``;
 no reply carries a traceback or an engine message that could name a file.
 """
@@ -19,7 +22,14 @@ from typing import Any
 import pyoxigraph as ox
 
 from .errors import BadQuery
+from .network_isolation import isolate
 from .query_exec import execute
+
+NOT_ISOLATED = "this query worker could not be cut off from the network, so it runs no queries"
+
+
+class _NotIsolated(Exception):
+    """This worker runs no queries: it could not be cut off from the network."""
 
 
 def limit_memory(memory_mb: int) -> None:
@@ -34,6 +44,9 @@ def limit_memory(memory_mb: int) -> None:
 def serve(conn: Connection, store_path: str, memory_mb: int) -> None:
     """Open the store, then answer jobs until the connection closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the web process decides when workers stop
+    isolated = bool(isolate())
+    if not isolated:
+        print(f"peelkg query worker: {NOT_ISOLATED}", file=sys.stderr, flush=True)
     limit_memory(memory_mb)
     try:
         store: ox.Store | None = ox.Store.read_only(store_path)
@@ -46,9 +59,13 @@ def serve(conn: Connection, store_path: str, memory_mb: int) -> None:
             return
         reply: tuple[Any, ...]
         try:
+            if not isolated:
+                raise _NotIsolated(NOT_ISOLATED)
             if store is None:  # (not "if not store": an empty store is falsy)
                 raise OSError("no store")
             reply = ("ok", execute(store, job))
+        except _NotIsolated:
+            reply = ("failed", NOT_ISOLATED)
         except OSError:
             reply = ("failed", "the release's store cannot be opened or read")
         except BadQuery as exc:
