@@ -3,7 +3,7 @@
 The engines behind the endpoint have sharp edges: a query nested a few thousand groups deep
 crashes pyoxigraph's process, and rdflib's (recursive) parser overflows Python's stack well
 before that.  So nothing here parses SPARQL recursively: one linear lexical scan (strings,
-IRIs and comments skipped) yields the query form, whether it is an update, how deep its
+IRIs and comments skipped, by ``kg.sparql_lexer``) yields the query form, whether it is an update, how deep its
 brackets nest, how many triple patterns it holds, which ``SERVICE`` endpoints it names and
 whether it carries its own ``FROM``/``FROM NAMED`` clauses.  :func:`check` turns those facts
 into refusals (``BadQuery`` with status 400 or 413); the engine still decides whether the
@@ -25,45 +25,17 @@ kg.errors.BadQuery: the query nests groups 100 deep; this endpoint accepts at mo
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 from .errors import BadQuery
+from .sparql_lexer import TERMS, Token, iri_value, tokens
 
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 # Keywords of SPARQL 1.1 Update that no query may contain (https://www.w3.org/TR/sparql11-update/).
 UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"})
 # Keywords after which, inside a group, the following terms are not triple-pattern terms.
 _EXPRESSION_KEYWORDS = frozenset({"FILTER", "BIND"})
-
-_PLX = r"(?:%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%])"
-_TOKEN = re.compile(
-    r"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\n]*)
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-              |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-  | (?P<var>[?$]\w+)
-  | (?P<bnode>_:\w(?:[\w.-]*[\w-])?)
-  | (?P<pname>(?:[^\W\d_](?:[\w.-]*[\w-])?)?:(?:(?:[\w:-]|"""
-    + _PLX
-    + r""")(?:(?:[\w.:-]|"""
-    + _PLX
-    + r""")*(?:[\w:-]|"""
-    + _PLX
-    + r"""))?)?)
-  | (?P<word>[^\W\d]\w*)
-  | (?P<number>\d+\.\d*[eE][+-]?\d+|\d*\.\d+(?:[eE][+-]?\d+)?|\d+(?:[eE][+-]?\d+)?)
-  | (?P<langtag>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)
-  | (?P<punct>\^\^|&&|\|\||!=|<=|>=|.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-_TERMS = frozenset({"iri", "string", "var", "bnode", "pname", "number"})
-
 
 @dataclass(frozen=True)
 class Limits:
@@ -73,14 +45,6 @@ class Limits:
     max_nesting: int = 64
     max_triple_patterns: int = 200
     service_allowlist: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Token:
-    kind: str
-    text: str
-    start: int
-    end: int
 
 
 @dataclass
@@ -99,14 +63,6 @@ class QueryInfo:
     limit: int | None = None
     limit_span: tuple[int, int] | None = None
     values_start: int | None = None
-
-
-def tokens(text: str) -> Iterator[Token]:
-    """The significant tokens of ``text`` (no whitespace or comments); linear in its length."""
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup or "punct"
-        if kind not in ("ws", "comment"):
-            yield Token(kind, match.group(), match.start(), match.end())
 
 
 # Triple-pattern contexts: a group or blank-node list counts its triples; the others don't.
@@ -205,9 +161,28 @@ class _Scanner:
             self.pending_values = True
 
     # -- the rest of the facts -------------------------------------------------------------
+    def service_target(self, tok: Token, i: int, toks: list[Token]) -> str:
+        """The endpoint a ``SERVICE`` names, or the word itself where the reading is unsure.
+
+        The engine matches keywords without a word boundary, so ``SERVICESILENT<…>``,
+        ``trueSERVICE<…>`` and ``SILENT:x`` (``SILENT`` then ``:x``) are all ways to spell
+        a service call; only the plain ``SERVICE [SILENT] target`` has a target to check.
+        """
+        at = i + 1
+        if tok.keyword != "SERVICE":
+            return tok.text
+        if at < len(toks) and toks[at].keyword == "SILENT":
+            at += 1
+        if at >= len(toks):
+            return tok.text
+        target = toks[at]
+        if target.kind == "pname" and _ascii_upper(target.text).startswith("SILENT"):
+            return target.text
+        return self.resolve(target)
+
     def resolve(self, token: Token) -> str:
         if token.kind == "iri":
-            iri = token.text[1:-1]
+            iri = iri_value(token)
             return urljoin(self.base, iri) if self.base else iri
         if token.kind == "pname":
             prefix, _, local = token.text.partition(":")
@@ -232,13 +207,16 @@ class _Scanner:
                     self.punct(tok.text)
             elif tok.kind == "word":
                 self.word(tok, i, toks, following)
-            elif tok.kind in _TERMS:
+            elif tok.kind == "pname" and "SERVICE" in _ascii_upper(tok.text.partition(":")[0]):
+                info.services.append(tok.text)  # the engine may read "service:x" as SERVICE :x
+                self.term()
+            elif tok.kind in TERMS:
                 self.term()
         return info
 
     def word(self, tok: Token, i: int, toks: list[Token], following: Token | None) -> None:
         info = self.info
-        word = tok.text.upper()
+        word = tok.keyword or ""
         if word in UPDATE_KEYWORDS and not info.is_update:
             info.is_update, info.update_keyword = True, word
         if word in FORMS and info.form is None and self.depth == 0:
@@ -247,18 +225,20 @@ class _Scanner:
             self.prefixes[toks[i + 1].text[:-1]] = self.resolve(toks[i + 2])
         elif word == "BASE" and following is not None and following.kind == "iri":
             self.base = self.resolve(following)
-        elif word == "FROM" and self.depth == 0:
+        elif word.startswith("FROM") and self.depth == 0:  # the engine reads "FROMNAMED" as FROM NAMED
             info.dataset_clause = True
-        elif word == "SERVICE":
-            target = toks[i + 2] if following is not None and following.text.upper() == "SILENT" else following
-            if target is not None:
-                info.services.append(self.resolve(target))
+        elif "SERVICE" in _ascii_upper(tok.text):
+            info.services.append(self.service_target(tok, i, toks))
         elif word == "LIMIT" and self.depth == 0 and info.where_end is not None and following is not None \
                 and following.kind == "number" and following.text.isdigit():
             info.limit, info.limit_span = int(following.text), (following.start, following.end)
         elif word == "VALUES" and self.depth == 0 and info.where_end is not None:
             info.values_start = tok.start
         self.keyword(word)
+
+
+def _ascii_upper(text: str) -> str:
+    return "".join(c.upper() if c.isascii() else c for c in text)
 
 
 def inspect(text: str) -> QueryInfo:
