@@ -25,6 +25,7 @@ from rdflib.namespace import XSD
 from .errors import BadQuery, NotFound
 from .namespaces import force_iri, grade_iri, organisation_iri, pillar_iri, theme_iri
 from .resources import queries_dir
+from .sparql_lexer import find_sequence, tokens
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -92,13 +93,22 @@ class CannedQuery:
         row = " ".join(
             known[p.name].term(values[p.name]).n3() if p.name in values else "UNDEF" for p in self.parameters
         )
-        return _values_line(self.parameters).sub(lambda m: f"{m.group(1)}{{ ({row}) }}", self.text, count=1)
+        start, end = _values_rows(self.text, self.parameters)[0]
+        return f"{self.text[:start]}{{ ({row}) }}{self.text[end:]}"
 
 
-def _values_line(parameters: tuple[Parameter, ...]) -> re.Pattern[str]:
-    variables = r"\s+".join(re.escape("?" + p.variable) for p in parameters)
-    undefs = r"\s+".join(["UNDEF"] * len(parameters))
-    return re.compile(r"(VALUES\s*\(\s*" + variables + r"\s*\)\s*)\{\s*\(\s*" + undefs + r"\s*\)\s*\}")
+def _values_rows(text: str, parameters: tuple[Parameter, ...]) -> list[tuple[int, int]]:
+    """Spans of the ``{ (UNDEF …) }`` data of each ``VALUES (?a …) { (UNDEF …) }`` for
+    ``parameters`` in ``text``, read by the SPARQL lexer (so never one in a comment or string)."""
+    undefs = ["UNDEF"] * len(parameters)
+    pattern = ["VALUES", "(", *("?" + p.variable for p in parameters), ")", "{", "(", *undefs, ")", "}"]
+    toks = list(tokens(text))
+    spans, at = [], find_sequence(toks, pattern)
+    while at is not None:
+        data = at + len(parameters) + 3  # the "{" after the variables
+        spans.append((toks[data].start, toks[at + len(pattern) - 1].end))
+        at = find_sequence(toks, pattern, at + 1)
+    return spans
 
 
 def parse_query_file(path: Path) -> CannedQuery:
@@ -123,7 +133,7 @@ def parse_query_file(path: Path) -> CannedQuery:
     query = CannedQuery(
         path.stem, header.get("title", path.stem), header.get("description", ""), tuple(params), text, path
     )
-    if params and len(_values_line(query.parameters).findall(text)) != 1:
+    if params and len(_values_rows(text, query.parameters)) != 1:
         raise BadQuery(f"{path.name}: needs exactly one VALUES line for its parameters")
     return query
 

@@ -262,7 +262,12 @@ def check(text: str, limits: Limits) -> QueryInfo:
     if size > limits.max_query_bytes:
         raise BadQuery(f"the query is {size} bytes long; this endpoint accepts at most {limits.max_query_bytes}",
                        status=413)
-    info = inspect(text)
+    try:
+        info = inspect(text)
+    except BadQuery as exc:  # a text the lexer will not guess about: say so, naming any SERVICE in it
+        if "SERVICE" in _ascii_upper(text):
+            raise BadQuery(f"SERVICE is not allowed: this endpoint does not call other endpoints ({exc})") from exc
+        raise
     if info.is_update:
         raise BadQuery(f"this endpoint is read-only: SPARQL Update (here {info.update_keyword}) is not accepted")
     if info.nesting > limits.max_nesting:

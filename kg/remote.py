@@ -29,7 +29,7 @@ import ast
 import json
 import re
 import urllib.error
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from http.client import HTTPException
 from typing import Any
 
@@ -41,6 +41,7 @@ from SPARQLWrapper.SPARQLExceptions import EndPointNotFound, QueryBadFormed, SPA
 
 from . import __version__
 from .errors import BadQuery, QueryTimeout, StoreUnavailable
+from .sparql_lexer import tokens
 from .store import QueryOutcome, SelectResult, Term, to_rdflib
 
 FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
@@ -48,36 +49,16 @@ RESULTS_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
 MESSAGE_LIMIT = 300  # characters of a server's error message passed on to the user
 
-# The SPARQL lexer, as far as finding the query form and the WHERE group needs it: strings,
-# IRIs and comments are skipped whole, so that a brace or keyword inside them does not count.
-_TOKEN = re.compile(
-    r"""(?P<skip>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-        |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*"
-        |<[^<>"{}|^`\\\x00-\x20]*>|\#[^\n\r]*|\\.)
-      |(?P<var>[?$]\w+)
-      |(?P<punct>[{}()*])
-      |(?P<word>[A-Za-z_][\w-]*(?::[\w.-]*)?)
-      |(?P<other>\S)""",
-    re.VERBOSE | re.DOTALL,
-)
 _IRI_SAFE = re.compile(r'^[^<>"{}|^`\\\x00-\x20]*$')
-
-
-def _tokens(query: str) -> Iterator[tuple[str, str, int]]:
-    """(kind, text, end offset) of each significant token: ``var``, ``punct``, ``word`` or ``other``."""
-    for match in _TOKEN.finditer(query):
-        kind = match.lastgroup
-        if kind is not None and kind != "skip":
-            yield kind, match.group(), match.end()
 
 
 def query_form(query: str) -> str:
     """SELECT, CONSTRUCT, DESCRIBE or ASK; ``BadQuery`` for anything else (updates included)."""
-    for kind, text, _end in _tokens(query):
-        if kind != "word" or ":" in text or text.upper() in ("BASE", "PREFIX"):
+    for tok in tokens(query):
+        if tok.kind != "word" or tok.keyword in ("BASE", "PREFIX"):
             continue
-        if text.upper() in FORMS:
-            return text.upper()
+        if tok.keyword in FORMS:
+            return tok.keyword
         break
     raise BadQuery("not a SPARQL query: expected SELECT, CONSTRUCT, DESCRIBE or ASK")
 
@@ -85,11 +66,12 @@ def query_form(query: str) -> str:
 def _where_group(query: str, form: str) -> int | None:
     """Offset just inside the ``{`` that opens the outermost WHERE group, or None if there is none."""
     started, depth, parens, template_done = False, 0, 0, form != "CONSTRUCT"
-    for kind, text, end in _tokens(query):
+    for tok in tokens(query):
+        text, end = tok.text, tok.end
         if not started:
-            started = kind == "word" and text.upper() == form
+            started = tok.keyword == form
             continue
-        if kind == "word" and text.upper() == "WHERE" and not template_done:
+        if tok.keyword == "WHERE" and not template_done:
             return None  # CONSTRUCT WHERE { triples }: the short form admits no VALUES inside
         if text == "(":
             parens += 1
@@ -108,18 +90,19 @@ def _where_group(query: str, form: str) -> int | None:
 def _projected(query: str) -> set[str] | None:
     """The variables a SELECT query projects (None for ``SELECT *``)."""
     started, parens, after_as, names = False, 0, False, set()
-    for kind, text, _end in _tokens(query):
+    for tok in tokens(query):
+        text = tok.text
         if not started:
-            started = kind == "word" and text.upper() == "SELECT"
+            started = tok.keyword == "SELECT"
             continue
-        if parens == 0 and (text == "{" or (kind == "word" and text.upper() in ("WHERE", "FROM"))):
+        if parens == 0 and (text == "{" or tok.keyword in ("WHERE", "FROM")):
             break
         if text == "*" and parens == 0:
             return None
         parens += (text == "(") - (text == ")")
-        if kind == "var" and (parens == 0 or after_as):
+        if tok.kind == "var" and (parens == 0 or after_as):
             names.add(text[1:])
-        after_as = kind == "word" and text.upper() == "AS"
+        after_as = tok.keyword == "AS"
     return names
 
 
@@ -152,7 +135,7 @@ def bind_values(query: str, bindings: Mapping[str, Term] | None) -> str:
     )
     at = _where_group(query, form)
     if at is None:
-        if any(kind == "word" and text.upper() == "VALUES" for kind, text, _ in _tokens(query)):
+        if any(tok.keyword == "VALUES" for tok in tokens(query)):
             raise BadQuery("cannot bind values in a query without a WHERE group that has its own VALUES clause")
         return f"{query.rstrip()}\n{block}"
     return f"{query[:at]} {block}{query[at:]}"
