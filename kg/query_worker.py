@@ -67,7 +67,7 @@ def serve(conn: Connection, store_path: str, memory_mb: int) -> None:
         except _NotIsolated:
             reply = ("failed", NOT_ISOLATED)
         except OSError:
-            reply = ("failed", "the release's store cannot be opened or read")
+            reply = ("failed", _os_error_message(job))
         except BadQuery as exc:
             reply = ("bad", exc.status, str(exc))
         except MemoryError:
@@ -78,6 +78,13 @@ def serve(conn: Connection, store_path: str, memory_mb: int) -> None:
             conn.send(reply)
         except (OSError, ValueError):
             return
+
+
+def _os_error_message(job: Any) -> str:
+    """What an ``OSError`` from the engine means: a SERVICE call refused by the isolation, or a store fault."""
+    if "SERVICE" in getattr(job, "text", "").upper():
+        return "a SERVICE call failed: query workers have no network access, so no SERVICE can succeed here"
+    return "the release's store cannot be opened or read"
 
 
 def main(argv: list[str]) -> None:

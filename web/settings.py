@@ -51,7 +51,8 @@ class Settings:
     )
     max_triple_patterns: int = setting(200, "Most triple patterns accepted in one query (400 beyond).")
     service_allowlist: list[str] = setting(
-        [], "SPARQL endpoints a SERVICE clause may call; empty refuses every SERVICE."
+        [], "SPARQL endpoints a SERVICE clause may name; empty refuses every SERVICE. Query workers have no "
+        "network access, so only a remote store (`store_url`) can make such calls."
     )
     query_workers: int = setting(2, "Query worker processes per web worker; a crashed worker is replaced.")
     query_memory_mb: int = setting(1024, "Address-space limit of a query worker process, in MiB.")

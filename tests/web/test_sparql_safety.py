@@ -21,6 +21,7 @@ from typing import ClassVar
 import pytest
 
 from kg.namespaces import REFERENCE_GRAPH
+from tests.smuggling_corpus import smuggling_corpus
 
 from .conftest import start_server, stop_server
 
@@ -210,3 +211,60 @@ def test_an_answer_under_the_cap_has_no_notice(server: str) -> None:
                                          ("default-graph-uri", str(REFERENCE_GRAPH))])
     assert status == 200 and "X-SPARQL-MaxRows" not in headers
     assert len(json.loads(body)["results"]["bindings"]) == 10
+
+
+# -- the smuggling corpus against the running endpoint -------------------------------------------
+
+def test_every_spelling_of_service_gets_a_400_naming_it_and_fetches_nothing(
+        server: str, listener: tuple[str, list[str]]) -> None:
+    url, hits = listener
+    for name, query in smuggling_corpus(f"{url}/sparql").items():
+        status, _, body = get(server, [("query", query)])
+        assert status == 400 and "SERVICE" in readable_error(body), name
+        for content_type, data in [("application/sparql-query", query.encode()),
+                                   ("application/x-www-form-urlencoded",
+                                    urllib.parse.urlencode({"query": query}).encode())]:
+            status, body = post(server, data, content_type)
+            assert status == 400 and "SERVICE" in readable_error(body), (name, content_type)
+    time.sleep(0.5)  # a fetch, had one been started, would have arrived by now
+    assert hits == []
+
+
+def test_dataset_clauses_and_load_behind_lexical_tricks_fetch_nothing(
+        server: str, listener: tuple[str, list[str]]) -> None:
+    url, hits = listener
+    escaped = url.replace(":", "\\u003A", 1)
+    for query, graphs in [
+        (f"SELECT * #\rFROM <{url}/cr.ttl> WHERE {{ ?s ?p ?o }}", []),
+        (f"select * from named <{url}/lower.ttl> where {{ graph ?g {{ ?s ?p ?o }} }}", []),
+        (f"SELECT * FROMNAMED<{url}/together.ttl> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}", []),
+        (f"SELECT * FROM <{escaped}/escaped.ttl> WHERE {{ ?s ?p ?o }}", []),
+        ("SELECT * WHERE { ?s ?p ?o }", [("default-graph-uri", f"{url}/d.ttl"), ("named-graph-uri", f"{url}/n")]),
+    ]:
+        status, _, body = get(server, [("query", query), *graphs])
+        assert status in (200, 400), (query, body)
+    for update in (f"LOAD <{url}/load.ttl>", f"#\rLOAD SILENT <{url}/load.ttl> INTO GRAPH <http://e/g>",
+                   f"load<{url}/load.ttl>"):
+        status, _, body = get(server, [("query", update)])
+        assert status == 400, update
+        status, body = post(server, urllib.parse.urlencode({"update": update}).encode(),
+                            "application/x-www-form-urlencoded")
+        assert 400 <= status < 500, update
+    time.sleep(0.5)
+    assert hits == []
+
+
+def test_an_allowlisted_service_still_reaches_nothing_from_the_query_workers(
+        data_dir: Path, listener: tuple[str, list[str]]) -> None:
+    """Past the guard (the endpoint allows it), the query still runs where no network is reachable."""
+    url, hits = listener
+    process, base = start_server(data_dir, env={"PEELKG_SERVICE_ALLOWLIST": f"{url}/sparql"})
+    try:
+        status, _, body = get(base, [("query", f"SELECT * WHERE {{ SERVICE SILENT <{url}/sparql> {{ ?s ?p ?o }} }}")])
+        assert status == 200 and json.loads(body)["results"]["bindings"] == [{}]
+        status, _, body = get(base, [("query", f"SELECT * WHERE {{ SERVICE <{url}/sparql> {{ ?s ?p ?o }} }}")])
+        assert status == 500 and "no network access" in readable_error(body)
+    finally:
+        stop_server(process)
+    time.sleep(0.5)
+    assert hits == []
