@@ -20,7 +20,7 @@ from kg.queries import CannedQuery, get_query, load_queries
 from kg.query_exec import Cell, table
 
 from .cors import allow_cross_origin
-from .sparql import MAX_ROWS_HEADER, install, service
+from .sparql import MAX_ROWS_HEADER, client, install, service
 from .sparql_formats import FORMATS
 
 bp = Blueprint("canned", __name__)
@@ -54,7 +54,7 @@ def page(name: str) -> Response:
 @bp.get("/queries/<name>.<any(json, csv):ext>")
 def results(name: str, ext: str) -> Response:
     text = get_query(name).bind(_values(request.args.to_dict()))
-    answer = service().answer(text, service().check(text), ext)
+    answer = service().answer(text, service().check(text), ext, client=client())
     response = Response(answer.body, content_type=_DATA_FORMATS[ext].content_type)
     if answer.truncated:
         response.headers[MAX_ROWS_HEADER] = str(service().max_rows)
@@ -93,7 +93,7 @@ def run_for_page(query: CannedQuery, args: dict[str, str]) -> CannedPage:
                        for key, f in _DATA_FORMATS.items()])
     try:
         text = query.bind(_values(args))
-        answer = service().answer(text, service().check(text), "json")
+        answer = service().answer(text, service().check(text), "json", client=client())
     except BadQuery as exc:
         data.error, data.status = str(exc), exc.status
         return data

@@ -23,9 +23,25 @@ class Settings:
     data_dir: Path = setting(Path("."), "Data directory of the release to serve (as written by `peelkg build --out`).")
     host: str = setting("127.0.0.1", "Address the server listens on.")
     port: int = setting(5000, "Port the server listens on.")
-    workers: int = setting(2, "Web worker processes under gunicorn.")
-    threads: int = setting(4, "Threads per web worker.")
-    access_log: str = setting("", "Where gunicorn writes its access log: a file, '-' for stdout, empty for none.")
+    workers: int = setting(2, "Web worker processes of the front end (Granian).")
+    threads: int = setting(
+        8, "App threads per web worker; SPARQL holds at most `query_workers` + `query_queue` of them, the rest "
+        "serve pages, files and downloads."
+    )
+    access_log: str = setting("", "Where the front end writes its access log: a file, '-' for stdout, empty for none.")
+    header_timeout: float = setting(
+        10.0, "Seconds a client has to send a request's headers; the connection is closed past it."
+    )
+    body_timeout: float = setting(
+        10.0, "Seconds a client has to send a request's body once its headers are in (408 past it)."
+    )
+    max_body_bytes: int = setting(262144, "Largest request body accepted, in bytes (413 beyond).")
+    connection_limit: int = setting(
+        512, "Requests a web worker holds at once (reading, queued or running); more wait in the listen backlog."
+    )
+    worker_memory_mb: int = setting(
+        1536, "Resident memory of a web worker, in MiB, past which it is replaced (sampled every 5 s; 0: no limit)."
+    )
     store_url: str = setting("", "A remote SPARQL 1.1 query endpoint to use instead of the release's embedded store.")
     query_timeout: float = setting(
         10.0, "Wall-clock limit of one SPARQL query, in seconds; past it the endpoint answers 503."
@@ -42,6 +58,18 @@ class Settings:
         [], "SPARQL endpoints a SERVICE clause may call; empty refuses every SERVICE."
     )
     query_workers: int = setting(2, "Query worker processes per web worker; a crashed worker is replaced.")
+    query_queue: int = setting(
+        2, "Queries per web worker that may wait for a busy query worker (the wait counts against the time limit); "
+        "one more is answered 503 with Retry-After at once."
+    )
+    query_budget_seconds: float = setting(
+        30.0, "Query-engine seconds one client may use per minute in each web worker (cached answers are free); "
+        "past it 429 with Retry-After (0: no budget)."
+    )
+    client_header: str = setting(
+        "", "Request header naming the client for the query budget (e.g. X-Forwarded-For, its last address), "
+        "set only behind a proxy that writes it; empty: the connection's address."
+    )
     query_memory_mb: int = setting(1024, "Address-space limit of a query worker process, in MiB.")
     query_cache_mb: int = setting(32, "Memory per web worker for answers to repeated queries, in MiB (0: no cache).")
     page_size: int = setting(50, "Incoming links shown per page on an entity page.")

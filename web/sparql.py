@@ -58,7 +58,16 @@ def install(app: App) -> None:
     app.extensions[EXTENSION] = QueryService(
         release.store_path, release.id, limits=limits, max_rows=settings.max_rows, timeout=settings.query_timeout,
         workers=settings.query_workers, memory_mb=settings.query_memory_mb,
-        cache_bytes=settings.query_cache_mb * 1024 * 1024, store_url=settings.store_url)
+        cache_bytes=settings.query_cache_mb * 1024 * 1024, store_url=settings.store_url,
+        queue=settings.query_queue, budget_seconds=settings.query_budget_seconds)
+
+
+def client() -> str:
+    """Who the query budget charges: the connection's address, or the last address of the
+    ``client_header`` setting's header (written by a proxy in front)."""
+    header = current_app.config["SETTINGS"].client_header
+    forwarded = request.headers.get(header, "") if header else ""
+    return forwarded.rsplit(",", 1)[-1].strip() or request.remote_addr or ""
 
 
 def service() -> QueryService:
@@ -87,7 +96,8 @@ def endpoint() -> Response:
     info = service().check(query_request.query)
     assert info.form is not None
     fmt = choose(kind_of(info.form), query_request.formats, request.accept_mimetypes, html=False)
-    return answer_response(service().answer(query_request.query, info, fmt.key, query_request.dataset), fmt)
+    answer = service().answer(query_request.query, info, fmt.key, query_request.dataset, client=client())
+    return answer_response(answer, fmt)
 
 
 def answer_response(answer: Answer, fmt: Format) -> Response:
@@ -152,7 +162,7 @@ def page_data(query: str | None, dataset: Dataset | None) -> QueryPage:
         info = facts.check(query)
         assert info.form is not None
         shown = "nt" if kind_of(info.form) == GRAPH else "json"
-        answer = facts.answer(query, info, shown, dataset)
+        answer = facts.answer(query, info, shown, dataset, client=client())
         data.columns, data.rows = table(answer.body, info.form)
         data.truncated = answer.truncated
         data.downloads = [(f.name, download_url(query, f.key, dataset)) for f in formats_of(kind_of(info.form))]

@@ -1,4 +1,4 @@
-"""``peelkg serve``: gunicorn by default, Flask's debug server only with ``--debug``, and the bundled
+"""``peelkg serve``: Granian by default, Flask's debug server only with ``--debug``, and the bundled
 release built first when there is none."""
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def test_serve_without_data_builds_the_bundled_release_then_serves_it(tmp_path: 
     try:
         status, headers, body = wait_for(process, base + "/doc/force/norfolk", BUILD_AND_START)
         assert status == 200 and b"Norfolk Constabulary" in body
-        assert "gunicorn" in headers.get("Server", "")
+        assert "granian" in headers.get("Server", "")
         assert exists(data)
     finally:
         stop(process)

@@ -1,7 +1,7 @@
 """/sparql is safe to expose: it fetches nothing a query names, stops runaway queries, refuses
 what would crash the engine, and says when it cut an answer.
 
-Runs against a real server (gunicorn, ``peelkg serve``) on 127.0.0.1 whose time limit is set low
+Runs against a real server (Granian, ``peelkg serve``) on 127.0.0.1 whose time limit is set low
 (``PEELKG_QUERY_TIMEOUT=3``), so the bounds below test the timeout mechanism, not speed.
 """
 
@@ -183,7 +183,7 @@ def test_a_query_nested_5000_deep_is_refused_and_the_endpoint_lives_on(server: s
 
 
 def test_a_query_nested_5000_deep_by_get_is_refused_too(server: str) -> None:
-    # Its address is longer than the server reads (gunicorn's request-line limit): refused before the app.
+    # Refused, by the front end's request-line limit or by the guard's nesting limit, never answered.
     status, _, _ = get(server, [("query", "SELECT * WHERE " + "{" * 5000 + " ?s ?p ?o " + "}" * 5000)])
     assert 400 <= status < 500
     status, _, answer = get(server, [("query", LIGHT)], timeout=30)
