@@ -49,6 +49,10 @@ class Settings:
     max_rows: int = setting(
         10000, "Most rows a SPARQL SELECT answers; a cut result says so in the X-SPARQL-MaxRows header."
     )
+    page_rows: int = setting(
+        1000, "Most result rows an HTML query page shows (the page says so and links the downloads, which hold "
+        "them all, up to `max_rows`)."
+    )
     max_query_bytes: int = setting(20000, "Longest SPARQL query accepted, in bytes (413 beyond).")
     max_nesting: int = setting(
         64, "Deepest nesting of groups, brackets and sub-queries accepted in a query (400 beyond)."

@@ -136,6 +136,7 @@ class QueryPage:
     columns: list[str] = field(default_factory=list)
     rows: list[dict[str, Cell]] = field(default_factory=list)
     truncated: bool = False
+    shown_cut: bool = False  # more rows than the page shows (the page_rows setting); the downloads hold them
     downloads: list[tuple[str, str]] = field(default_factory=list)  # format name, URL
 
 
@@ -163,7 +164,7 @@ def page_data(query: str | None, dataset: Dataset | None) -> QueryPage:
         assert info.form is not None
         shown = "nt" if kind_of(info.form) == GRAPH else "json"
         answer = facts.answer(query, info, shown, dataset, client=client())
-        data.columns, data.rows = table(answer.body, info.form)
+        data.columns, data.rows, data.shown_cut = page_table(answer.body, info.form)
         data.truncated = answer.truncated
         data.downloads = [(f.name, download_url(query, f.key, dataset)) for f in formats_of(kind_of(info.form))]
     except BadQuery as exc:
@@ -173,6 +174,13 @@ def page_data(query: str | None, dataset: Dataset | None) -> QueryPage:
     except QueryFailed as exc:
         data.error, data.status = str(exc), 500
     return data
+
+
+def page_table(body: bytes, form: str) -> tuple[list[str], list[dict[str, Cell]], bool]:
+    """The columns and the rows a page shows of an answer, and whether the answer has more."""
+    shown = current_app.config["SETTINGS"].page_rows
+    columns, rows = table(body, form, limit=shown + 1)
+    return columns, rows[:shown], len(rows) > shown
 
 
 def download_url(query: str, fmt: str, dataset: Dataset | None) -> str:

@@ -9,6 +9,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from email.message import Message
 from pathlib import Path
 
 from kg.release import exists
@@ -33,13 +34,13 @@ def serve(*args: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str
     return process, f"http://127.0.0.1:{port}"
 
 
-def wait_for(process: subprocess.Popen[bytes], url: str, limit: float) -> tuple[int, dict[str, str], bytes]:
+def wait_for(process: subprocess.Popen[bytes], url: str, limit: float) -> tuple[int, Message, bytes]:
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         assert process.poll() is None, "peelkg serve exited"
         try:
             with urllib.request.urlopen(url, timeout=5) as response:  # loopback only
-                return response.status, dict(response.headers), response.read()
+                return response.status, response.headers, response.read()
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.3)
     raise AssertionError(f"{url} did not answer within {limit} s")

@@ -15,6 +15,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from email.message import Message
 from pathlib import Path
 from typing import ClassVar
 
@@ -40,14 +41,14 @@ def server(data_dir: Path) -> Iterator[str]:
 
 
 def get(base: str, params: list[tuple[str, str]], *, accept: str = JSON, timeout: float = 60
-        ) -> tuple[int, dict[str, str], bytes]:
+        ) -> tuple[int, Message, bytes]:
     url = f"{base}/sparql?{urllib.parse.urlencode(params)}"
     request = urllib.request.Request(url, headers={"Accept": accept})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, dict(response.headers), response.read()
+            return response.status, response.headers, response.read()
     except urllib.error.HTTPError as err:
-        return err.code, dict(err.headers), err.read()
+        return err.code, err.headers, err.read()
 
 
 def post(base: str, body: bytes, content_type: str, *, timeout: float = 60) -> tuple[int, bytes]:
