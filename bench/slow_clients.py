@@ -41,7 +41,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .servers import BIN, _spawn, _wait, free_port, start_oxigraph_ro, tool
+from . import load
+from .servers import BIN, _spawn, _wait, free_port, start_nginx, start_oxigraph_ro, tool
 
 RESULTS = Path(__file__).parent / "results"
 FACTORY = "web.serve:app_from_env"
@@ -163,7 +164,21 @@ def figures(server: str, attack: str, times: list[float], failures: int, held: i
                    round(p99 * 1000, 1), round(ordered[-1] * 1000, 1), held)
 
 
+PAGE = "/doc/force/norfolk"
+PAGES: dict[str, float] = {}  # server → cached page req/s at 8 connections
+
+
+def page_rate(name: str, port: int, path: str = PAGE) -> None:
+    """Requests per second of a cached page at 8 connections for 5 s (after one warming request)."""
+    if tool("wrk") is None:
+        return
+    light(port, path, 2)
+    PAGES[name] = round(load.run(f"http://127.0.0.1:{port}", [load.Request(path)], connections=8, seconds=5).rate)
+
+
 def measure(name: str, port: int, path: str, args: argparse.Namespace) -> list[Figures]:
+    if name != "oxigraph":
+        page_rate(name, port)
     out = []
     times, failures = light(port, path, args.requests)
     out.append(figures(name, "none", times, failures, 0))
@@ -230,6 +245,9 @@ def main(argv: list[str] | None = None) -> None:
     args.data = args.data.resolve()
     rows: list[Figures] = []
     with tempfile.TemporaryDirectory() as tmp:
+        static = Path(tmp) / "static"
+        (static / "doc" / "force").mkdir(parents=True)
+        nginx_page(static / "doc" / "force" / "norfolk", args, Path(tmp))
         for name in args.servers.split(","):
             if name == "oxigraph" and tool("oxigraph") is None:
                 continue
@@ -239,12 +257,37 @@ def main(argv: list[str] | None = None) -> None:
     RESULTS.mkdir(exist_ok=True)
     meta = {"cpus": os.cpu_count(), "load": os.getloadavg(), "argv": sys.argv[1:]}
     (RESULTS / f"{stamp}-slow-clients.json").write_text(json.dumps(
-        {"meta": meta, "rows": [asdict(r) for r in rows]}, indent=1))
+        {"meta": meta, "rows": [asdict(r) for r in rows], "page_rate_c8": PAGES}, indent=1))
+    pages = "\n".join(["| server | cached page req/s at c=8 | ÷ nginx |", "|---|---|---|"] + [
+        f"| {k} | {v} | {v / PAGES['nginx']:.2f} |" if PAGES.get("nginx") else f"| {k} | {v} | |"
+        for k, v in PAGES.items()])
     (RESULTS / f"{stamp}-slow-clients.md").write_text(
         f"# Slow clients beside light requests ({stamp} UTC)\n\n{os.cpu_count()} CPUs, load average "
         f"{', '.join(f'{x:.1f}' for x in meta['load'])} at the end; one run, figures noisy (shared machine).\n\n"
-        + table(rows) + "\n")
+        + table(rows) + "\n\n" + pages + "\n")
     print(table(rows))
+    print(pages)
+
+
+def nginx_page(target: Path, args: argparse.Namespace, work: Path) -> None:
+    """Save peelkg's Norfolk page as a file and time nginx serving it (the static floor)."""
+    port = free_port()
+    process = _spawn([str(BIN / "peelkg"), "serve", "--host", "127.0.0.1", "--port", str(port), "--data",
+                      str(args.data)], work / "peelkg-copy.log")
+    try:
+        _wait(process, f"http://127.0.0.1:{port}/robots.txt", 120)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", PAGE)
+        target.write_bytes(conn.getresponse().read())
+        conn.close()
+    finally:
+        _stop(process)
+    nginx = start_nginx(target.parent.parent.parent, work, work)
+    if nginx is not None:
+        try:
+            page_rate("nginx", int(nginx.base.rsplit(":", 1)[1]))
+        finally:
+            nginx.stop()
 
 
 if __name__ == "__main__":

@@ -81,6 +81,13 @@ class Settings:
     page_cache_mb: int = setting(
         64, "Memory per web worker for rendered pages and entity documents, in MiB (0: no render cache)."
     )
+    lookup_slots: int = setting(
+        2, "Reconciliation batches and searches one web worker runs at once; one more is answered 503 with "
+        "Retry-After at once (0: no bound)."
+    )
+    lookup_seconds: float = setting(
+        5.0, "Longest a reconciliation batch or a search may run, in seconds; past it the answer is 503."
+    )
     search_results: int = setting(20, "Results per page of /search, and the most /search.json answers (at most 100).")
     cors_origins: str = setting("*", "Access-Control-Allow-Origin for the SPARQL endpoint and data.")
 
