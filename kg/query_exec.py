@@ -172,7 +172,7 @@ def table(body: bytes, form: str, *, limit: int | None = None) -> tuple[list[str
 
     >>> table(b'{"head":{},"boolean":true}', "ASK")
     (['boolean'], [{'boolean': Cell(text='true', iri=None, note='')}])
-    >>> len(table(b'<http://e/a> <http://e/p> "1" .\n<http://e/b> <http://e/p> "2" .\n', "CONSTRUCT", limit=1)[1])
+    >>> len(table(b'<http://e/a> <http://e/p> "1" .\\n<http://e/b> <http://e/p> "2" .\\n', "CONSTRUCT", limit=1)[1])
     1
     """
     if form in ("CONSTRUCT", "DESCRIBE"):
