@@ -54,3 +54,19 @@ class ReleaseError(PeelError):
 
 class StoreUnavailable(PeelError):
     """A remote SPARQL store cannot be reached or failed to answer."""
+
+
+class Overloaded(PeelError):
+    """Every query worker is busy and the waiting room is full; try again in ``retry_after`` seconds."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class OverBudget(PeelError):
+    """A client spent its query seconds for the minute; try again in ``retry_after`` seconds."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)

@@ -165,16 +165,19 @@ class Cell:
     note: str = ""
 
 
-def table(body: bytes, form: str) -> tuple[list[str], list[dict[str, Cell]]]:
-    """Columns and rows of an answer serialised as JSON results (SELECT, ASK) or N-Triples
-    (CONSTRUCT, DESCRIBE), for showing as a table.
+def table(body: bytes, form: str, *, limit: int | None = None) -> tuple[list[str], list[dict[str, Cell]]]:
+    """Columns and rows (the first ``limit`` of them, all when None) of an answer serialised as
+    JSON results (SELECT, ASK) or N-Triples (CONSTRUCT, DESCRIBE), for showing as a table.
+    Rows past ``limit`` are never parsed.
 
     >>> table(b'{"head":{},"boolean":true}', "ASK")
     (['boolean'], [{'boolean': Cell(text='true', iri=None, note='')}])
+    >>> len(table(b'<http://e/a> <http://e/p> "1" .\\n<http://e/b> <http://e/p> "2" .\\n', "CONSTRUCT", limit=1)[1])
+    1
     """
     if form in ("CONSTRUCT", "DESCRIBE"):
         columns = ["subject", "predicate", "object"]
-        triples = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
+        triples = islice(ox.parse(body, format=ox.RdfFormat.N_TRIPLES), limit)
         return columns, [{"subject": _cell(t.subject), "predicate": _cell(t.predicate), "object": _cell(t.object)}
                          for t in triples]
     result = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
@@ -182,7 +185,7 @@ def table(body: bytes, form: str) -> tuple[list[str], list[dict[str, Cell]]]:
         return ["boolean"], [{"boolean": Cell("true" if result else "false")}]
     columns = [v.value for v in result.variables]
     rows = []
-    for solution in result:
+    for solution in islice(result, limit):
         rows.append({name: _cell(solution[name]) for name in columns if solution[name] is not None})
     return columns, rows
 

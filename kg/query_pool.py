@@ -7,6 +7,9 @@ process that opened the release's store read-only itself, under an address-space
 
 - hands a query to an idle worker and waits at most the time limit (the wait for a free
   worker counts against it), else kills that worker and raises ``QueryTimeout``;
+- lets at most ``queue`` queries wait for a busy worker; one more raises ``Overloaded`` at
+  once, with the seconds until the first running query must end (so a flood of queries holds
+  at most ``size + queue`` of the web worker's threads, and pages keep the rest);
 - replaces a worker that died (a crash, the memory limit) and raises ``QueryFailed`` for
   the query that killed it; the other workers keep serving meanwhile;
 - keeps its workers running between queries (warm: store open, modules imported).
@@ -20,7 +23,7 @@ answered, so it does not hold up any request.
 >>> folder = Path(tempfile.mkdtemp())
 >>> import pyoxigraph as ox
 >>> ox.Store(str(folder)).flush()
->>> pool = QueryPool(folder, size=1, memory_mb=1024, timeout=10)
+>>> pool = QueryPool(folder, size=1, memory_mb=1024, timeout=10, queue=0)
 >>> pool.run(Job("ASK {}", "ASK {}", "ASK", "json", 10)).body
 b'{"head":{},"boolean":true}'
 >>> pool.close()
@@ -29,7 +32,8 @@ b'{"head":{},"boolean":true}'
 from __future__ import annotations
 
 import contextlib
-import queue
+import math
+import queue as _queue
 import socket
 import subprocess
 import sys
@@ -41,7 +45,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from .errors import BadQuery, PeelError, QueryTimeout
+from .errors import BadQuery, Overloaded, PeelError, QueryTimeout
 from .query_exec import Answer, Job
 
 
@@ -61,12 +65,15 @@ class QueryPool:
     ``run`` is safe to call from many threads; each call has a worker to itself.
     """
 
-    def __init__(self, store_path: Path, *, size: int, memory_mb: int, timeout: float) -> None:
+    def __init__(self, store_path: Path, *, size: int, memory_mb: int, timeout: float, queue: int = 2) -> None:
         self.store_path = store_path
         self.memory_mb = memory_mb
         self.timeout = timeout
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self.queue = queue
+        self._idle: _queue.Queue[_Worker] = _queue.Queue()
         self._all: set[_Worker] = set()  # guarded by _lock
+        self._waiting = 0  # queries waiting for a worker; guarded by _lock
+        self._deadlines: dict[_Worker, float] = {}  # busy worker → its query's deadline; guarded by _lock
         self._lock = threading.Lock()
         self._closed = False
         # Workers never outlive their pool: stopped on close(), when the pool is collected, at exit.
@@ -99,14 +106,35 @@ class QueryPool:
 
     def _checkout(self, deadline: float) -> _Worker:
         while True:
-            try:
-                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
-                raise QueryTimeout(f"every query worker stayed busy for {self.timeout:g} s; "
-                                   "try again shortly") from None
+            worker = self._idle_or_wait(deadline)
             if worker.process.poll() is None:
+                with self._lock:
+                    self._deadlines[worker] = deadline
                 return worker
             self._replace(worker)  # died while idle (killed from outside): start another
+
+    def _idle_or_wait(self, deadline: float) -> _Worker:
+        """An idle worker now, or after waiting in the waiting room (if it has a place) until ``deadline``."""
+        try:
+            return self._idle.get_nowait()
+        except _queue.Empty:
+            pass
+        with self._lock:
+            if self._waiting >= self.queue:
+                now = time.monotonic()
+                free = min(self._deadlines.values(), default=now + self.timeout) - now
+                retry = max(1, math.ceil(free))
+                raise Overloaded(f"every query worker is busy and {self.queue} queries are waiting; "
+                                 f"try again in {retry} s", retry_after=retry)
+            self._waiting += 1
+        try:
+            return self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+        except _queue.Empty:
+            raise QueryTimeout(f"every query worker stayed busy for {self.timeout:g} s; "
+                               "try again shortly") from None
+        finally:
+            with self._lock:
+                self._waiting -= 1
 
     def run(self, job: Job) -> Answer:
         """The answer to ``job``, within the time limit.
@@ -131,6 +159,8 @@ class QueryPool:
             raise QueryFailed("the query stopped the query engine (it may need more memory than a query "
                               "may use) and was not answered") from None
         finally:
+            with self._lock:
+                self._deadlines.pop(worker, None)
             if healthy:
                 self._idle.put(worker)
             else:

@@ -4,13 +4,16 @@ One ``QueryService`` per web worker process serves one release: the SPARQL endpo
 canned queries both go through it, so every query gets the same limits, the same row cap and
 the same time limit.  Answers are cached by (release id, query text, dataset, format, row
 cap): a release never changes while served, so a repeated query costs a dictionary lookup.
+A query that misses the cache is admitted first: its client must have query seconds left
+for the minute (``kg.query_budget``; 429), and a worker or a place in the pool's waiting room
+must be free (``kg.query_pool``; 503 at once otherwise).
 
 >>> import tempfile, pyoxigraph as ox
 >>> from pathlib import Path
 >>> folder = Path(tempfile.mkdtemp())
 >>> ox.Store(str(folder)).flush()
 >>> service = QueryService(folder, "r1", limits=Limits(), max_rows=10, timeout=10, workers=1, memory_mb=1024,
-...                        cache_bytes=1 << 20)
+...                        cache_bytes=1 << 20, budget_seconds=30)
 >>> info = service.check("ASK { ?s ?p ?o }")
 >>> service.answer("ASK { ?s ?p ?o }", info, "json").body
 b'{"head":{},"boolean":false}'
@@ -19,10 +22,13 @@ b'{"head":{},"boolean":false}'
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from .errors import QueryTimeout
+from .query_budget import QueryBudget
 from .query_cache import ResultCache
 from .query_exec import Answer, Job
 from .query_guard import Limits, QueryInfo, capped, check
@@ -50,25 +56,30 @@ class QueryService:
     """Checked, capped, cached and time-limited queries over the store at ``store_path``."""
 
     def __init__(self, store_path: Path, release_id: str, *, limits: Limits, max_rows: int, timeout: float,
-                 workers: int, memory_mb: int, cache_bytes: int, store_url: str = "") -> None:
+                 workers: int, memory_mb: int, cache_bytes: int, store_url: str = "", queue: int = 2,
+                 budget_seconds: float = 0.0) -> None:
         self.release_id = release_id
         self.limits = limits
         self.max_rows = max_rows
         self.timeout = timeout
         self.pool: Runner = (
             RemoteRunner(store_url, timeout=timeout) if store_url
-            else QueryPool(store_path, size=workers, memory_mb=memory_mb, timeout=timeout)
+            else QueryPool(store_path, size=workers, memory_mb=memory_mb, timeout=timeout, queue=queue)
         )
+        self.budget = QueryBudget(seconds=budget_seconds)
         self.cache: ResultCache[Answer] | None = ResultCache(cache_bytes) if cache_bytes > 0 else None
 
     def check(self, text: str) -> QueryInfo:
         """What ``kg.query_guard.check`` says of ``text`` under this service's limits."""
         return check(text, self.limits)
 
-    def answer(self, text: str, info: QueryInfo, fmt: str, dataset: Dataset | None = None) -> Answer:
-        """The answer to the checked query ``text`` in format ``fmt`` (a ``kg.query_exec`` key).
+    def answer(self, text: str, info: QueryInfo, fmt: str, dataset: Dataset | None = None, *,
+               client: str = "") -> Answer:
+        """The answer to the checked query ``text`` in format ``fmt`` (a ``kg.query_exec`` key),
+        its engine time counted against ``client``'s budget.
 
-        Raises ``BadQuery`` (the engine rejects it), ``QueryTimeout``, ``QueryFailed``.
+        Raises ``BadQuery`` (the engine rejects it), ``QueryTimeout``, ``QueryFailed``,
+        ``OverBudget`` (the client spent its query seconds), ``Overloaded`` (no worker free).
         """
         assert info.form is not None, "check() refuses texts with no query form"
         run_text, count = capped(text, info, self.max_rows)
@@ -79,7 +90,14 @@ class QueryService:
             cached = self.cache.get(key)
             if cached is not None:
                 return cached
-        answer = self.pool.run(job)
+        self.budget.admit(client)
+        started = time.monotonic()
+        try:
+            answer = self.pool.run(job)
+        except QueryTimeout:
+            self.budget.charge(client, self.timeout)
+            raise
+        self.budget.charge(client, time.monotonic() - started)
         if self.cache is not None:
             self.cache.put(key, answer)
         return answer

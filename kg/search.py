@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from .errors import BadQuery
+from .errors import BadQuery, QueryTimeout
 from .loaded_store import LoadedStore
 from .namespaces import ANALYTICS_GRAPH, ID, PEEL, doc_path
 from .store import Store
@@ -219,11 +220,12 @@ WHERE name MATCH :match AND (:type IS NULL OR e.type = :type)"""
 
 
 def search(index: Path, text: str, *, limit: int = 20, offset: int = 0, type: str | None = None,
-           prefix: bool = False) -> SearchResults:
+           prefix: bool = False, seconds: float = 5.0) -> SearchResults:
     """Entities of the index file ``index`` matching ``text``, best first (BM25).
 
     ``type`` keeps one class (its local name, as ``types`` lists them); ``prefix`` matches the
     last word as a prefix, in labels only (autocomplete).  No word in ``text``: no hits.
+    A search still running after ``seconds`` is stopped (``QueryTimeout``).
     """
     match = match_expression(text, prefix=prefix)
     limit, offset = max(1, min(limit, MAX_LIMIT)), max(0, offset)
@@ -231,11 +233,15 @@ def search(index: Path, text: str, *, limit: int = 20, offset: int = 0, type: st
         return SearchResults(text, 0, offset, [])
     params = {"match": match, "type": type, "limit": limit, "offset": offset, "start": MARK_START, "end": MARK_END,
               "label_weight": LABEL_WEIGHT, "text_weight": TEXT_WEIGHT}
+    deadline = time.monotonic() + seconds
     try:
         with closing(_connect(index)) as db:
+            db.set_progress_handler(lambda: time.monotonic() > deadline, 1000)  # true: sqlite interrupts
             total = int(db.execute(_SUGGEST_TOTAL if prefix else _TOTAL, params).fetchone()[0])
             rows = db.execute(_SUGGEST if prefix else _SELECT, params).fetchall()
     except sqlite3.OperationalError as exc:
+        if time.monotonic() > deadline:
+            raise QueryTimeout(f"the search ran past {seconds:g} s and was stopped; use fewer words") from None
         raise BadQuery(f"cannot search for {text!r}: {exc}") from None
     hits = [Hit(iri, doc_path(iri) or iri, label, kind, kind_label, segments(marked), segments(snippet))
             for iri, label, kind, kind_label, marked, snippet in rows]

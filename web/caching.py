@@ -10,7 +10,8 @@ A release never changes while it is served, so its identity is the validator:
 :func:`finish` puts these on a response, answers a matching conditional GET with 304 and marks
 the response as cacheable.  :class:`RenderCache` is WSGI middleware in front of the app: it keeps
 the bytes of marked GET responses (200 and 303), keyed by path, query string and ``Accept``,
-within a memory budget (``page_cache_mb``, least recently used dropped first), and replays
+within a memory budget (``page_cache_mb``, keys counted, least recently used dropped first; the
+same ``kg.query_cache.ResultCache`` as query answers), and replays
 them — or a 304 — without running the app again, so a repeated page costs about what a static
 file does.  Only responses a view marked are kept: everything else (errors, downloads, SPARQL
 results) passes through untouched.
@@ -18,8 +19,6 @@ results) passes through untouched.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,6 +26,8 @@ from typing import Any, cast
 
 from flask import Blueprint, Flask, Response, request
 from werkzeug.http import is_resource_modified
+
+from kg.query_cache import ResultCache
 
 from .context import peel
 
@@ -77,8 +78,7 @@ class Entry:
     etag: str | None
     last_modified: str | None
 
-    @property
-    def size(self) -> int:
+    def __len__(self) -> int:  # what it holds, for the cache's budget (its key is counted there)
         return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + 256
 
 
@@ -88,24 +88,25 @@ class RenderCache:
     def __init__(self, app: WSGIApp, budget: int) -> None:
         self.app = app
         self.budget = budget
-        self.used = 0
         self.hits = 0
         self.misses = 0
-        self._entries: OrderedDict[tuple[str, str, str], Entry] = OrderedDict()
-        self._lock = threading.Lock()
+        self._entries: ResultCache[Entry] = ResultCache(budget, max_entry=budget)
+
+    @property
+    def used(self) -> int:
+        """Bytes the kept responses and their keys hold."""
+        return self._entries.used
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")
         if method not in ("GET", "HEAD"):
             return self.app(environ, start_response)
         key = (environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""), environ.get("HTTP_ACCEPT", "").strip())
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None:
-                self._entries.move_to_end(key)
-                self.hits += 1
-            else:
-                self.misses += 1
+        entry = self._entries.get(key)
+        if entry is not None:
+            self.hits += 1
+        else:
+            self.misses += 1
         if entry is not None:
             return self._replay(entry, environ, start_response, head=method == "HEAD")
         captured: list[Any] = []
@@ -125,21 +126,8 @@ class RenderCache:
                 close()
         headers = list(captured[1])
         found = {k.lower(): v for k, v in headers}
-        self._store(key, Entry(captured[0], headers, body, found.get("etag"), found.get("last-modified")))
+        self._entries.put(key, Entry(captured[0], headers, body, found.get("etag"), found.get("last-modified")))
         return [body]
-
-    def _store(self, key: tuple[str, str, str], entry: Entry) -> None:
-        if entry.size > self.budget:
-            return
-        with self._lock:
-            old = self._entries.pop(key, None)
-            if old is not None:
-                self.used -= old.size
-            self._entries[key] = entry
-            self.used += entry.size
-            while self.used > self.budget and self._entries:
-                _key, dropped = self._entries.popitem(last=False)
-                self.used -= dropped.size
 
     @staticmethod
     def _replay(entry: Entry, environ: dict[str, Any], start_response: StartResponse, *, head: bool) -> Iterable[bytes]:

@@ -17,10 +17,10 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 
 from kg.errors import BadQuery
 from kg.queries import CannedQuery, get_query, load_queries
-from kg.query_exec import Cell, table
+from kg.query_exec import Cell
 
 from .cors import allow_cross_origin
-from .sparql import MAX_ROWS_HEADER, install, service
+from .sparql import MAX_ROWS_HEADER, client, install, page_table, service
 from .sparql_formats import FORMATS
 
 bp = Blueprint("canned", __name__)
@@ -54,7 +54,7 @@ def page(name: str) -> Response:
 @bp.get("/queries/<name>.<any(json, csv):ext>")
 def results(name: str, ext: str) -> Response:
     text = get_query(name).bind(_values(request.args.to_dict()))
-    answer = service().answer(text, service().check(text), ext)
+    answer = service().answer(text, service().check(text), ext, client=client())
     response = Response(answer.body, content_type=_DATA_FORMATS[ext].content_type)
     if answer.truncated:
         response.headers[MAX_ROWS_HEADER] = str(service().max_rows)
@@ -83,6 +83,7 @@ class CannedPage:
     columns: list[str] = field(default_factory=list)
     rows: list[dict[str, Cell]] = field(default_factory=list)
     truncated: bool = False
+    shown_cut: bool = False  # more rows than the page shows; the downloads hold them
 
 
 def run_for_page(query: CannedQuery, args: dict[str, str]) -> CannedPage:
@@ -93,12 +94,12 @@ def run_for_page(query: CannedQuery, args: dict[str, str]) -> CannedPage:
                        for key, f in _DATA_FORMATS.items()])
     try:
         text = query.bind(_values(args))
-        answer = service().answer(text, service().check(text), "json")
+        answer = service().answer(text, service().check(text), "json", client=client())
     except BadQuery as exc:
         data.error, data.status = str(exc), exc.status
         return data
     data.text = text
-    data.columns, data.rows = table(answer.body, "SELECT")
+    data.columns, data.rows, data.shown_cut = page_table(answer.body, "SELECT")
     data.truncated = answer.truncated
     return data
 

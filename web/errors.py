@@ -11,7 +11,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
-from kg.errors import BadQuery, NotFound, QueryTimeout, StoreUnavailable
+from kg.errors import BadQuery, NotFound, OverBudget, Overloaded, QueryTimeout, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,18 @@ def init_app(app: Flask) -> None:
     def timeout(exc: QueryTimeout) -> Response:
         response = render_error(503, "Query took too long", str(exc))
         response.headers["Retry-After"] = "10"
+        return response
+
+    @app.errorhandler(Overloaded)
+    def overloaded(exc: Overloaded) -> Response:
+        response = render_error(503, "Busy", str(exc))
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+
+    @app.errorhandler(OverBudget)
+    def over_budget(exc: OverBudget) -> Response:
+        response = render_error(429, "Too many queries", str(exc))
+        response.headers["Retry-After"] = str(exc.retry_after)
         return response
 
     @app.errorhandler(StoreUnavailable)

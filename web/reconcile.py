@@ -7,22 +7,25 @@
 - ``GET /reconcile/preview?id=…`` — a small HTML card of an entity, for an iframe.
 
 Matching is ``kg.reconcile``; this module parses requests, checks their size and shape
-(``BadQuery`` → a JSON 400) and shapes the answers.  Entity ids are paths below ``/id/``
+(``BadQuery`` → a JSON 400) and shapes the answers.  A batch takes one of the lookup places
+(``web.lookups``) and stops after ``lookup_seconds`` (503).  Entity ids are paths below ``/id/``
 (``force/norfolk``).  See ``docs/reconciliation.md``.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
 from kg import __version__
-from kg.errors import BadQuery, NotFound
+from kg.errors import BadQuery, NotFound, QueryTimeout
 from kg.namespaces import ID, PEEL
 from kg.reconcile import DEFAULT_LIMIT, PROPERTIES, TYPES, Index, suggest_properties, suggest_types
 
+from . import lookups
 from .context import peel
 from .cors import allow_cross_origin
 
@@ -122,11 +125,16 @@ def service() -> Response:
     raw = request.values.get("queries")
     if raw is None:
         return jsonify(manifest(request.host_url.rstrip("/")))
-    engine = index()
-    answers = {
-        key: {"result": [s.to_json() for s in engine.reconcile(q["query"], q["types"], q["properties"], q["limit"])]}
-        for key, q in parse_batch(raw).items()
-    }
+    batch, engine = parse_batch(raw), index()
+    answers: dict[str, dict[str, Any]] = {}
+    with lookups.slots():
+        deadline = time.monotonic() + lookups.seconds()
+        for key, q in batch.items():
+            found = engine.reconcile(q["query"], q["types"], q["properties"], q["limit"])
+            answers[key] = {"result": [s.to_json() for s in found]}
+            if time.monotonic() > deadline and len(answers) < len(batch):
+                raise QueryTimeout(f"the batch ran past {lookups.seconds():g} s and was stopped after "
+                                   f"{len(answers)} of its {len(batch)} queries; send smaller batches")
     return jsonify(answers)
 
 

@@ -14,6 +14,7 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from kg.errors import BadQuery
 from kg.search import INDEX_FILE, MAX_LIMIT, search, types
 
+from . import lookups
 from .caching import finish
 from .context import peel
 from .ontology_docs import memo
@@ -50,7 +51,9 @@ def page() -> Response:
     index, size = peel().release.path / INDEX_FILE, min(peel().settings.search_results, MAX_LIMIT)
     known, text = known_types(), request.args.get("q", "")
     number = whole("page", 1, low=1, high=10_000)
-    results = search(index, text, type=kind(known), limit=size, offset=(number - 1) * size)
+    with lookups.slots():
+        results = search(index, text, type=kind(known), limit=size, offset=(number - 1) * size,
+                         seconds=lookups.seconds())
     body = render_template("search.html", r=results, types=known, type=request.args.get("type", ""),
                            page=number, pages=(results.total + size - 1) // size)
     return finish(Response(body, mimetype="text/html"), "html", cacheable=False)
@@ -59,8 +62,9 @@ def page() -> Response:
 @bp.get("/search.json")
 def suggest() -> Response:
     index, size = peel().release.path / INDEX_FILE, min(peel().settings.search_results, MAX_LIMIT)
-    results = search(index, request.args.get("q", ""), type=kind(known_types()), prefix=True,
-                     limit=whole("limit", size, low=1, high=size))
+    with lookups.slots():
+        results = search(index, request.args.get("q", ""), type=kind(known_types()), prefix=True,
+                         limit=whole("limit", size, low=1, high=size), seconds=lookups.seconds())
     response = jsonify({"query": results.query, "total": results.total, "results": [
         {"label": h.label, "type": h.type, "typeLabel": h.type_label, "url": h.url, "iri": h.iri}
         for h in results.hits]})

@@ -1,21 +1,27 @@
-"""Run the app: gunicorn (production, the default) or Flask's debug server (``--debug``).
+"""Run the app: Granian (production, the default) or Flask's debug server (``--debug``).
 
-Each gunicorn worker builds its own app and opens the release's store read-only after the
-fork, so workers share the files on disk, not open handles.
+Each Granian worker process builds its own app (``app_from_env``, from the ``PEELKG_*``
+variables ``serve`` sets) and opens the release's store read-only after it starts, so workers
+share the files on disk, not open handles.
 """
 
 from __future__ import annotations
 
+import os
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from gunicorn.app.base import BaseApplication
+from granian import Granian
+from granian.constants import HTTPModes, Interfaces
+from granian.http import HTTP1Settings
 
 from kg.release import open_release
 from kg.store import Store, open_store
 
 from .app import create_app
+from .asgi import BufferedWSGI
 from .settings import Settings
 
 
@@ -32,23 +38,59 @@ def build_app(settings: Settings) -> Flask:
     return create_app(settings, make_store(settings), release=open_release(settings.data_dir))
 
 
-class _Gunicorn(BaseApplication):  # type: ignore[misc]
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        super().__init__()
+def app_from_env() -> Flask:
+    """The app as the ``PEELKG_*`` environment sets it (a WSGI app, for any WSGI server)."""
+    return build_app(Settings.from_env())
 
-    def load_config(self) -> None:
-        self.cfg.set("bind", f"{self.settings.host}:{self.settings.port}")
-        self.cfg.set("workers", self.settings.workers)
-        self.cfg.set("threads", self.settings.threads)
-        self.cfg.set("worker_class", "gthread" if self.settings.threads > 1 else "sync")
-        self.cfg.set("timeout", int(self.settings.query_timeout * 3) + 30)
-        if self.settings.access_log:
-            self.cfg.set("accesslog", self.settings.access_log)
-        self.cfg.set("preload_app", False)
 
-    def load(self) -> Any:
-        return build_app(self.settings)
+def asgi_from_env() -> BufferedWSGI:
+    """The app as the ``PEELKG_*`` environment sets it, behind the request buffer: the factory
+    each of ``peelkg serve``'s worker processes calls."""
+    settings = Settings.from_env()
+    return BufferedWSGI(build_app(settings), threads=settings.threads, max_body=settings.max_body_bytes,
+                        body_timeout=settings.body_timeout)
+
+
+def environment(settings: Settings) -> dict[str, str]:
+    """``settings`` as ``PEELKG_*`` variables: how the front end's worker processes receive them."""
+    env = {}
+    for f in fields(settings):
+        value = getattr(settings, f.name)
+        text = ",".join(value) if isinstance(value, list) else str(value)
+        env[f"PEELKG_{f.name.upper()}"] = text
+    return env
+
+
+def front_end(settings: Settings) -> Any:
+    """Granian serving the app from ``settings.workers`` processes, ``settings.threads`` app threads each.
+
+    Granian's Rust runtime reads request lines and headers asynchronously (with a read timeout);
+    ``web.asgi.BufferedWSGI`` reads the body on the event loop; the app thread gets the request
+    only once it is whole, so a slow client holds a socket, not a thread
+    (docs/decisions/0104-front-end.md).
+    """
+    os.environ.update(environment(settings))
+    access = bool(settings.access_log)
+    return Granian(
+        f"{__name__}:asgi_from_env", factory=True, interface=Interfaces.ASGI,
+        address=settings.host, port=settings.port, workers=settings.workers,
+        backpressure=settings.connection_limit,
+        http=HTTPModes.http1, websockets=False,
+        http1_settings=HTTP1Settings(header_read_timeout=int(settings.header_timeout * 1000)),
+        log_access=access, log_dictconfig=_log_config(settings.access_log) if access else None,
+        respawn_failed_workers=True,
+        workers_max_rss=settings.worker_memory_mb or None, rss_sample_interval=5,
+        workers_kill_timeout=int(settings.query_timeout) + 5,
+    )
+
+
+def _log_config(target: str) -> dict[str, Any]:
+    handler: dict[str, Any] = ({"class": "logging.StreamHandler", "stream": "ext://sys.stdout"} if target == "-"
+                               else {"class": "logging.FileHandler", "filename": target})
+    return {"version": 1, "disable_existing_loggers": False,
+            "handlers": {"access": {**handler, "formatter": "plain"}},
+            "formatters": {"plain": {"format": "%(message)s"}},
+            "loggers": {"granian.access": {"handlers": ["access"], "level": "INFO", "propagate": False}}}
 
 
 def run(
@@ -65,4 +107,4 @@ def run(
     if debug:
         build_app(settings).run(host=settings.host, port=settings.port, debug=True)
     else:
-        _Gunicorn(settings).run()
+        front_end(settings).serve()

@@ -35,15 +35,35 @@ class Settings:
     )
     host: str = setting("127.0.0.1", "Address the server listens on.")
     port: int = setting(5000, "Port the server listens on.")
-    workers: int = setting(2, "Web worker processes under gunicorn.")
-    threads: int = setting(4, "Threads per web worker.")
-    access_log: str = setting("", "Where gunicorn writes its access log: a file, '-' for stdout, empty for none.")
+    workers: int = setting(2, "Web worker processes of the front end (Granian).")
+    threads: int = setting(
+        8, "App threads per web worker; SPARQL holds at most `query_workers` + `query_queue` of them, the rest "
+        "serve pages, files and downloads."
+    )
+    access_log: str = setting("", "Where the front end writes its access log: a file, '-' for stdout, empty for none.")
+    header_timeout: float = setting(
+        10.0, "Seconds a client has to send a request's headers; the connection is closed past it."
+    )
+    body_timeout: float = setting(
+        10.0, "Seconds a client has to send a request's body once its headers are in (408 past it)."
+    )
+    max_body_bytes: int = setting(262144, "Largest request body accepted, in bytes (413 beyond).")
+    connection_limit: int = setting(
+        512, "Requests a web worker holds at once (reading, queued or running); more wait in the listen backlog."
+    )
+    worker_memory_mb: int = setting(
+        1536, "Resident memory of a web worker, in MiB, past which it is replaced (sampled every 5 s; 0: no limit)."
+    )
     store_url: str = setting("", "A remote SPARQL 1.1 query endpoint to use instead of the release's embedded store.")
     query_timeout: float = setting(
         10.0, "Wall-clock limit of one SPARQL query, in seconds; past it the endpoint answers 503."
     )
     max_rows: int = setting(
         10000, "Most rows a SPARQL SELECT answers; a cut result says so in the X-SPARQL-MaxRows header."
+    )
+    page_rows: int = setting(
+        1000, "Most result rows an HTML query page shows (the page says so and links the downloads, which hold "
+        "them all, up to `max_rows`)."
     )
     max_query_bytes: int = setting(20000, "Longest SPARQL query accepted, in bytes (413 beyond).")
     max_nesting: int = setting(
@@ -55,12 +75,31 @@ class Settings:
         "network access, so only a remote store (`store_url`) can make such calls."
     )
     query_workers: int = setting(2, "Query worker processes per web worker; a crashed worker is replaced.")
+    query_queue: int = setting(
+        2, "Queries per web worker that may wait for a busy query worker (the wait counts against the time limit); "
+        "one more is answered 503 with Retry-After at once."
+    )
+    query_budget_seconds: float = setting(
+        30.0, "Query-engine seconds one client may use per minute in each web worker (cached answers are free); "
+        "past it 429 with Retry-After (0: no budget)."
+    )
+    client_header: str = setting(
+        "", "Request header naming the client for the query budget (e.g. X-Forwarded-For, its last address), "
+        "set only behind a proxy that writes it; empty: the connection's address."
+    )
     query_memory_mb: int = setting(1024, "Address-space limit of a query worker process, in MiB.")
     query_cache_mb: int = setting(32, "Memory per web worker for answers to repeated queries, in MiB (0: no cache).")
     page_size: int = setting(50, "Incoming links shown per page on an entity page.")
     cache_max_age: int = setting(300, "Cache-Control max-age for pages and data, in seconds.")
     page_cache_mb: int = setting(
         64, "Memory per web worker for rendered pages and entity documents, in MiB (0: no render cache)."
+    )
+    lookup_slots: int = setting(
+        2, "Reconciliation batches and searches one web worker runs at once; one more is answered 503 with "
+        "Retry-After at once (0: no bound)."
+    )
+    lookup_seconds: float = setting(
+        5.0, "Longest a reconciliation batch or a search may run, in seconds; past it the answer is 503."
     )
     search_results: int = setting(20, "Results per page of /search, and the most /search.json answers (at most 100).")
     cors_origins: str = setting("*", "Access-Control-Allow-Origin for the SPARQL endpoint and data.")

@@ -58,7 +58,16 @@ def install(app: App) -> None:
     app.extensions[EXTENSION] = QueryService(
         release.store_path, release.id, limits=limits, max_rows=settings.max_rows, timeout=settings.query_timeout,
         workers=settings.query_workers, memory_mb=settings.query_memory_mb,
-        cache_bytes=settings.query_cache_mb * 1024 * 1024, store_url=settings.store_url)
+        cache_bytes=settings.query_cache_mb * 1024 * 1024, store_url=settings.store_url,
+        queue=settings.query_queue, budget_seconds=settings.query_budget_seconds)
+
+
+def client() -> str:
+    """Who the query budget charges: the connection's address, or the last address of the
+    ``client_header`` setting's header (written by a proxy in front)."""
+    header = current_app.config["SETTINGS"].client_header
+    forwarded = request.headers.get(header, "") if header else ""
+    return forwarded.rsplit(",", 1)[-1].strip() or request.remote_addr or ""
 
 
 def service() -> QueryService:
@@ -87,7 +96,8 @@ def endpoint() -> Response:
     info = service().check(query_request.query)
     assert info.form is not None
     fmt = choose(kind_of(info.form), query_request.formats, request.accept_mimetypes, html=False)
-    return answer_response(service().answer(query_request.query, info, fmt.key, query_request.dataset), fmt)
+    answer = service().answer(query_request.query, info, fmt.key, query_request.dataset, client=client())
+    return answer_response(answer, fmt)
 
 
 def answer_response(answer: Answer, fmt: Format) -> Response:
@@ -126,6 +136,7 @@ class QueryPage:
     columns: list[str] = field(default_factory=list)
     rows: list[dict[str, Cell]] = field(default_factory=list)
     truncated: bool = False
+    shown_cut: bool = False  # more rows than the page shows (the page_rows setting); the downloads hold them
     downloads: list[tuple[str, str]] = field(default_factory=list)  # format name, URL
 
 
@@ -152,8 +163,8 @@ def page_data(query: str | None, dataset: Dataset | None) -> QueryPage:
         info = facts.check(query)
         assert info.form is not None
         shown = "nt" if kind_of(info.form) == GRAPH else "json"
-        answer = facts.answer(query, info, shown, dataset)
-        data.columns, data.rows = table(answer.body, info.form)
+        answer = facts.answer(query, info, shown, dataset, client=client())
+        data.columns, data.rows, data.shown_cut = page_table(answer.body, info.form)
         data.truncated = answer.truncated
         data.downloads = [(f.name, download_url(query, f.key, dataset)) for f in formats_of(kind_of(info.form))]
     except BadQuery as exc:
@@ -163,6 +174,13 @@ def page_data(query: str | None, dataset: Dataset | None) -> QueryPage:
     except QueryFailed as exc:
         data.error, data.status = str(exc), 500
     return data
+
+
+def page_table(body: bytes, form: str) -> tuple[list[str], list[dict[str, Cell]], bool]:
+    """The columns and the rows a page shows of an answer, and whether the answer has more."""
+    shown = current_app.config["SETTINGS"].page_rows
+    columns, rows = table(body, form, limit=shown + 1)
+    return columns, rows[:shown], len(rows) > shown
 
 
 def download_url(query: str, fmt: str, dataset: Dataset | None) -> str:

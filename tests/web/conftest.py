@@ -1,4 +1,4 @@
-"""Web fixtures: the Flask app and test client, and a real server (gunicorn via ``peelkg serve``)
+"""Web fixtures: the Flask app and test client, and a real server (Granian via ``peelkg serve``)
 on 127.0.0.1 for tests that go through HTTP as users do."""
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
 
 @pytest.fixture(scope="session")
 def live_server(data_dir: Path) -> Iterator[str]:
-    """Base URL of a real peelkg server (gunicorn) on 127.0.0.1 serving the bundled release."""
+    """Base URL of a real peelkg server (Granian) on 127.0.0.1 serving the bundled release."""
     process, base = start_server(data_dir)
     try:
         yield base

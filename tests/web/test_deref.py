@@ -1,4 +1,4 @@
-"""Dereferencing through a real server (gunicorn on 127.0.0.1): 303s, negotiation, formats, caching, redirects.
+"""Dereferencing through a real server (Granian on 127.0.0.1): 303s, negotiation, formats, caching, redirects.
 
 Documents are parsed back with rdflib and compared with the entity's triples read from the
 release's N-Quads dump (not from the code under test).
@@ -211,9 +211,9 @@ def test_identifier_redirect_is_a_relative_location(live_server: str) -> None:
     assert headers["Location"] == "/doc/question/2016/effectiveness/3"
 
 
-def test_server_is_gunicorn(live_server: str) -> None:
+def test_server_is_granian(live_server: str) -> None:
     _, headers, _ = fetch(live_server, "/")
-    assert "gunicorn" in headers.get("Server", "")
+    assert "granian" in headers.get("Server", "")
 
 
 def test_every_kind_of_entity_dereferences(live_server: str, dumped: Graph) -> None:

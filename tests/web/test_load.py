@@ -1,4 +1,4 @@
-"""A bounded load test on the live server (gunicorn, 127.0.0.1): 32 clients mixing pages, documents,
+"""A bounded load test on the live server (Granian, 127.0.0.1): 32 clients mixing pages, documents,
 canned queries, search and SPARQL for a fixed number of requests.  No answer may be a 5xx, and
 every answer must equal the one the same request got when sent alone.  It measures nothing:
 speed figures live in ``bench/``."""

@@ -1,4 +1,4 @@
-"""``peelkg serve``: gunicorn by default, Flask's debug server only with ``--debug``, and the bundled
+"""``peelkg serve``: Granian by default, Flask's debug server only with ``--debug``, and the bundled
 release built first when there is none."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from email.message import Message
 from pathlib import Path
 
 from kg.release import exists
@@ -33,13 +34,13 @@ def serve(*args: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str
     return process, f"http://127.0.0.1:{port}"
 
 
-def wait_for(process: subprocess.Popen[bytes], url: str, limit: float) -> tuple[int, dict[str, str], bytes]:
+def wait_for(process: subprocess.Popen[bytes], url: str, limit: float) -> tuple[int, Message, bytes]:
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         assert process.poll() is None, "peelkg serve exited"
         try:
             with urllib.request.urlopen(url, timeout=5) as response:  # loopback only
-                return response.status, dict(response.headers), response.read()
+                return response.status, response.headers, response.read()
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.3)
     raise AssertionError(f"{url} did not answer within {limit} s")
@@ -64,7 +65,7 @@ def test_serve_without_data_builds_the_bundled_release_then_serves_it(tmp_path: 
     try:
         status, headers, body = wait_for(process, base + "/doc/force/norfolk", BUILD_AND_START)
         assert status == 200 and b"Norfolk Constabulary" in body
-        assert "gunicorn" in headers.get("Server", "")
+        assert "granian" in headers.get("Server", "")
         assert exists(data)
     finally:
         stop(process)

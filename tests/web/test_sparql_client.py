@@ -1,4 +1,4 @@
-"""SPARQLWrapper, as open-data users run it, against a real server (gunicorn) on 127.0.0.1."""
+"""SPARQLWrapper, as open-data users run it, against a real server (Granian) on 127.0.0.1."""
 
 from __future__ import annotations
 

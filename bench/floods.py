@@ -1,0 +1,200 @@
+"""Heavy-query floods and distinct-query floods, peelkg beside ``oxigraph serve-read-only``.
+
+``python -m bench.floods --data DIR [--heavy 32] [--distinct 20000]``
+
+1. **Heavy flood**: ``--heavy`` clients at once each send a cross product that no server can
+   finish (``COUNT(*)`` over five unconstrained patterns) while one client times a light
+   request over and over (peelkg: the Norfolk force page; Oxigraph: ``ASK {}``, it has no
+   pages).  Reported: the light request's p50/p99, each heavy query's status and how long its
+   client waited for the answer (peelkg's goal: at most the time limit + 1 s), and whether a
+   429 (the per-client budget: every client here is 127.0.0.1) was seen.
+2. **Distinct flood**: ``--distinct`` different 18 KB ``ASK {}`` queries (a padding comment
+   makes each text unique), POSTed by 8 clients; the server's resident memory (the process and
+   its descendants, VmRSS) before and after.  peelkg runs it with the budget off (every bench
+   client is the same address, so it would answer 429s instead of filling its caches).
+   Oxigraph runs its heavy flood with at most 8 clients cut at 30 s: it has no time limit, and
+   its queries keep the cores busy until the server stops.  peelkg's goal: growth at most its configured caches
+   (query and page caches of every web worker) + 32 MiB.
+
+Figures go to ``bench/results/<UTC time>-floods.{json,md}``.  Loopback only; every loop is
+bounded in count and time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import statistics
+import tempfile
+import threading
+import time
+import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from .servers import Server, start_oxigraph_ro, start_peelkg
+
+RESULTS = Path(__file__).parent / "results"
+CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+JSON = "application/sparql-results+json"
+
+
+def rss_mb(server: Server) -> float:
+    total = 0
+    for pid in server.tree():
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return round(total / 1024, 1)
+
+
+def request(port: int, method: str, path: str, body: bytes | None = None, *, timeout: float = 60,
+            headers: dict[str, str] | None = None) -> tuple[int, float]:
+    started = time.perf_counter()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        response.read()
+        return response.status, time.perf_counter() - started
+    except (OSError, http.client.HTTPException):
+        return 0, time.perf_counter() - started
+    finally:
+        conn.close()
+
+
+def port_of(server: Server) -> int:
+    return int(server.base.rsplit(":", 1)[1])
+
+
+def heavy_flood(server: Server, light_path: str, clients: int, seconds: float, *,
+                client_timeout: float = 90) -> dict[str, Any]:
+    port = port_of(server)
+    query = urllib.parse.urlencode({"query": CROSS_PRODUCT})
+    heavy: list[tuple[int, float]] = []
+    light: list[tuple[int, float]] = []
+    done = threading.Event()
+
+    def light_loop() -> None:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end and not done.is_set() and len(light) < 2000:
+            light.append(request(port, "GET", light_path, timeout=30))
+            time.sleep(0.02)
+
+    request(port, "GET", light_path, timeout=60)  # rendered once: the flood meets the page as served
+    watcher = threading.Thread(target=light_loop)
+    watcher.start()
+    time.sleep(0.2)
+    with ThreadPoolExecutor(clients) as pool:
+        heavy = list(pool.map(lambda _: request(port, "GET", f"{server.sparql_path}?{query}",
+                                                headers={"Accept": JSON}, timeout=client_timeout), range(clients)))
+    done.set()
+    watcher.join()
+    times = sorted(t for _, t in light)
+    statuses: dict[str, int] = {}
+    for status, _ in heavy:
+        statuses[str(status)] = statuses.get(str(status), 0) + 1
+    return {
+        "light_requests": len(light), "light_failed": sum(1 for s, _ in light if s != 200),
+        "light_p50_ms": round(statistics.median(times) * 1000, 1) if times else None,
+        "light_p99_ms": round(times[min(len(times) - 1, int(len(times) * 0.99))] * 1000, 1) if times else None,
+        "heavy_statuses": statuses, "heavy_max_s": round(max(t for _, t in heavy), 2),
+        "heavy_p50_s": round(statistics.median(t for _, t in heavy), 2),
+    }
+
+
+def distinct_flood(server: Server, count: int, seconds: float) -> dict[str, Any]:
+    port = port_of(server)
+    before = rss_mb(server)
+    statuses: dict[str, int] = {}
+    lock = threading.Lock()
+    end = time.monotonic() + seconds
+    padding = "x" * 18_000
+
+    def send(n: int) -> None:
+        if time.monotonic() > end:
+            return
+        body = f"ASK {{}} # {n:06d} {padding}".encode()
+        status, _ = request(port, "POST", server.sparql_path or "/sparql", body,
+                            headers={"Content-Type": "application/sparql-query", "Accept": JSON}, timeout=30)
+        with lock:
+            statuses[str(status)] = statuses.get(str(status), 0) + 1
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(send, range(count)))
+    elapsed = time.perf_counter() - started
+    time.sleep(1.0)
+    after = rss_mb(server)
+    return {"queries": sum(statuses.values()), "statuses": statuses, "seconds": round(elapsed, 1),
+            "rss_before_mb": before, "rss_after_mb": after, "grown_mb": round(after - before, 1)}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, required=True, help="a data directory with a release")
+    parser.add_argument("--heavy", type=int, default=32)
+    parser.add_argument("--distinct", type=int, default=20_000)
+    parser.add_argument("--seconds", type=float, default=120, help="most seconds any one flood lasts")
+    args = parser.parse_args(argv)
+    data = args.data.resolve()
+    release = (data / "current").resolve()
+    results: dict[str, Any] = {"meta": {"cpus": os.cpu_count()}}
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        results["peelkg"] = {}
+        peel = start_peelkg(data, work)
+        try:
+            results["peelkg"]["heavy"] = heavy_flood(peel, "/doc/force/norfolk", args.heavy, args.seconds)
+        finally:
+            peel.stop()
+        # Every bench client is 127.0.0.1: with the budget on, most distinct queries would be 429s, never cached.
+        peel = start_peelkg(data, work, name="peelkg-nobudget", env={"PEELKG_QUERY_BUDGET_SECONDS": "0"})
+        try:
+            results["peelkg"]["distinct"] = distinct_flood(peel, args.distinct, args.seconds)
+        finally:
+            peel.stop()
+        results["oxigraph-ro"] = {}
+        oxigraph = start_oxigraph_ro(release, work, work)
+        try:
+            results["oxigraph-ro"]["distinct"] = distinct_flood(oxigraph, args.distinct, args.seconds)
+            # Oxigraph has no time limit: its heavy queries run on after their clients give up, so few, cut at 30 s.
+            results["oxigraph-ro"]["heavy"] = heavy_flood(oxigraph, "/query?query=ASK%7B%7D", min(args.heavy, 8), 30,
+                                                          client_timeout=30)
+        finally:
+            oxigraph.stop()
+    results["meta"]["load"] = os.getloadavg()
+    stamp = time.strftime("%Y%m%dT%H%M", time.gmtime())
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"{stamp}-floods.json").write_text(json.dumps(results, indent=1))
+    (RESULTS / f"{stamp}-floods.md").write_text(report(stamp, results))
+    print(report(stamp, results))
+
+
+def report(stamp: str, results: dict[str, Any]) -> str:
+    lines = [f"# Floods ({stamp} UTC)", "",
+             f"{results['meta']['cpus']} CPUs, load average {', '.join(f'{x:.1f}' for x in results['meta']['load'])}"
+             " at the end; one run, figures noisy (shared machine).", "",
+             "| server | light p50 ms | light p99 ms | light failed | heavy statuses | heavy p50 s | heavy max s |",
+             "|---|---|---|---|---|---|---|"]
+    for name in ("peelkg", "oxigraph-ro"):
+        h = results[name]["heavy"]
+        lines.append(f"| {name} | {h['light_p50_ms']} | {h['light_p99_ms']} | {h['light_failed']}/"
+                     f"{h['light_requests']} | {h['heavy_statuses']} | {h['heavy_p50_s']} | {h['heavy_max_s']} |")
+    lines += ["", "| server | distinct queries | statuses | seconds | RSS before MiB | after MiB | grown MiB |",
+              "|---|---|---|---|---|---|---|"]
+    for name in ("peelkg", "oxigraph-ro"):
+        d = results[name]["distinct"]
+        lines.append(f"| {name} | {d['queries']} | {d['statuses']} | {d['seconds']} | {d['rss_before_mb']} | "
+                     f"{d['rss_after_mb']} | {d['grown_mb']} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()
