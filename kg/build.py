@@ -137,14 +137,14 @@ def _number_questions(
     """Give each parsed question its number and IRI in the question scheme of its year."""
     numbered: list[tuple[int, URIRef]] = []
     core = 0
-    known = vocab.questions.get((report.year, slugify(report.pillar)), [])
+    known = vocab.questions.get((report.year, slugify(report.pillar_name)), [])
     for question in report.questions:
         if question.level == "headline":
             entry = known[0] if known and known[0].number == 0 else None
             number = 0
         else:
             core += 1
-            entry = vocab.find_question(report.year, report.pillar, question.heading)
+            entry = vocab.find_question(report.year, report.pillar_name, question.heading)
             number = entry.number if entry else core
             if entry is None:
                 notices.append(
@@ -157,7 +157,7 @@ def _number_questions(
         if any(n == number for n, _ in numbered):
             raise InputError(report.path, question.line, f"question {number} appears twice")
         if entry is None:
-            iri = unknown_question_triples(graph, report.year, report.pillar, number, question.heading)
+            iri = unknown_question_triples(graph, report.year, report.pillar_name, number, question.heading)
         else:
             iri = entry.iri
         numbered.append((number, iri))
@@ -181,19 +181,19 @@ def build_dataset(inputs: Inputs, progress: Progress = _quiet) -> Built:
     contexts: list[ReportContext] = []
     for path in inputs.reports:
         progress(f"parsing {path.name}")
-        report = parse_file(path)
         meta = _metadata_for(path, meta_cache)
+        report = parse_file(path, pillar=meta.pillar, source_url=meta.source_url)
         force = index.get(report.force)
         if force is None:
             raise InputError(str(path), None, f"force {report.force!r} is not in {inputs.forces.name}")
-        if (index.get(meta.force), meta.year, meta.pillar) != (force, report.year, report.pillar):
+        if (index.get(meta.force), meta.year, meta.pillar) != (force, report.year, report.pillar_name):
             raise InputError(
                 str(path),
                 None,
-                f"the text is {report.force} {report.year} {report.pillar}, "
+                f"the text is {report.force} {report.year} {report.pillar_name}, "
                 f"but {REPORTS_CSV} says {meta.force} {meta.year} {meta.pillar}",
             )
-        graph = dataset.graph(report_graph(report.year, force.police_uk_id, slugify(report.pillar)))
+        graph = dataset.graph(report_graph(report.year, force.police_uk_id, slugify(report.pillar_name)))
         numbered = _number_questions(report, vocab, graph, notices)
         parsed.append((report, graph.identifier, meta.source_url, numbered))  # type: ignore[arg-type]
         contexts.append(ReportContext(force, meta.source_url, meta.published, numbered, tagger, partners))

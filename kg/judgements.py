@@ -76,7 +76,7 @@ def merge_judgements(
     for report, _force_iri, source_url, numbered in reports:
         force = forces.get(report.force)
         assert force is not None  # checked by the caller
-        pillar = slugify(report.pillar)
+        pillar = slugify(report.pillar_name)
         for question, (number, question_iri) in zip(report.questions, numbered, strict=True):
             if question.grade is None and not question.not_inspected:
                 continue

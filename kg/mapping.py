@@ -148,12 +148,12 @@ STATEMENT_KINDS = (
 
 def report_triples(graph: Graph, report: Report, ctx: ReportContext) -> set[str]:
     """Add the report, its inspection link, its questions' statements; return the partners named."""
-    force_id, pillar = ctx.force.police_uk_id, slugify(report.pillar)
+    force_id, pillar = ctx.force.police_uk_id, slugify(report.pillar_name)
     report_node = report_iri(report.year, force_id, pillar)
-    inspection = inspection_triples(graph, report.year, ctx.force, report.pillar)
+    inspection = inspection_triples(graph, report.year, ctx.force, report.pillar_name)
     graph.add((inspection, PEEL.report, report_node))
     graph.add((report_node, RDF.type, PEEL.Report))
-    title = f"{ctx.force.short_name} PEEL {report.year}: {report.pillar}"
+    title = f"{ctx.force.short_name} PEEL {report.year}: {report.pillar_name}"
     graph.add((report_node, DCTERMS.title, _str(title)))
     graph.add((report_node, RDFS.label, _str(title)))
     graph.add((report_node, DCTERMS.source, URIRef(ctx.source_url)))

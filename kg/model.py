@@ -56,12 +56,20 @@ class Report:
     force: str  # the force's short name as the title gives it ("Norfolk")
     force_name: str | None  # the official name if the text gives it ("Norfolk Constabulary")
     year: int
-    pillar: str  # one of PILLARS
+    pillar: str | None  # one of PILLARS; None when neither the text nor its metadata or address gives it
     last_updated: str | None = None  # ISO date
     questions: list[Question] = field(default_factory=list)
     warnings: list[ParseWarning] = field(default_factory=list)
     text: str = ""  # the whole source text, for offsets
     path: str = ""  # where it was read from, for messages
+    summary: list[Passage] = field(default_factory=list)  # text between the title and the first question
+
+    @property
+    def pillar_name(self) -> str:
+        """The pillar, for the build, which needs one (it passes the metadata's to the parser)."""
+        if self.pillar is None:
+            raise ValueError(f"{self.path}: the report's pillar is unknown")
+        return self.pillar
 
     @property
     def overall_grade(self) -> str | None:
@@ -77,6 +85,7 @@ class Report:
             "pillar": self.pillar,
             "last_updated": self.last_updated,
             "overall_grade": self.overall_grade,
+            **({"summary": [p.text for p in self.summary]} if self.summary else {}),
             "questions": [
                 {
                     "heading": q.heading,

@@ -91,6 +91,34 @@ def pillar_line(text: str) -> str | None:
     return match[1].capitalize() if match else None
 
 
+_QUESTIONS_FOR = re.compile(r"^questions\s+for\s+(effectiveness|efficiency|legitimacy|leadership)\s*:?$", re.I)
+
+
+def questions_for(text: str) -> str | None:
+    """The pillar of a site heading that introduces a page's core questions ("Questions for Leadership")."""
+    match = _QUESTIONS_FOR.match(fold(text).strip())
+    return match[1].capitalize() if match else None
+
+
+# Headings of blocks the inspectorate's site puts on a report page that are not part of the report: each opens a
+# block (its own question heading and paragraphs) that runs until the report's own text resumes.
+SITE_BLOCKS = {"other inspections"}
+
+
+def site_block(text: str) -> bool:
+    """True for the heading of a block of site text ("Other inspections")."""
+    return " ".join(fold(text).lower().split()) in SITE_BLOCKS
+
+
+_ADDRESS_PILLAR = re.compile(r"/(effectiveness|efficiency|legitimacy|leadership)(?:/|\?|#|$)", re.I)
+
+
+def pillar_from_address(url: str) -> str | None:
+    """The pillar a report page's address names (".../peel-2016/norfolk/effectiveness/") or None."""
+    found = {match.lower() for match in _ADDRESS_PILLAR.findall(url)}
+    return found.pop().capitalize() if len(found) == 1 else None
+
+
 _HOW_PILLAR = {"effective": "Effectiveness", "efficient": "Efficiency", "legitimate": "Legitimacy",
                "well led": "Leadership", "well-led": "Leadership"}
 _PILLAR_WORD = re.compile(r"\b(effective|efficient|legitimate|well[ -]led)")

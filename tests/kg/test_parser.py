@@ -262,7 +262,6 @@ def test_crlf_bom_and_odd_spaces_are_normalised() -> None:
     ("empty.txt", 1, "empty"),
     ("no_title.txt", 1, "no title line"),
     ("no_question.txt", 1, "no question heading"),
-    ("pillar_unknown.txt", 2, "pillar is not stated"),
     ("not_utf8.txt", 4, "not UTF-8"),
 ])
 def test_broken_input_names_file_and_line(name: str, line: int, words: str) -> None:
@@ -306,6 +305,7 @@ def test_text_before_the_first_question_is_skipped_with_warnings() -> None:
     report = parse_report("Anyshire PEEL 2016\nEffectiveness\nAn introduction.\n- an early bullet\n"
                           + TITLE.split("\n", 2)[2] + "The force is good.\n")
     assert [w.line for w in report.warnings] == [3, 4]
+    assert [p.text for p in report.summary] == ["An introduction."]
     assert report.overall_grade == GOOD
 
 
@@ -399,3 +399,56 @@ def test_not_inspected_lines() -> None:
 @pytest.mark.parametrize("module", [parser, judgement_text])
 def test_docstring_examples_run(module: Any) -> None:
     assert doctest.testmod(module).failed == 0
+
+
+# --- pages the format above does not cover: never lose a page, never invent a grade -------------------
+
+def test_a_page_without_a_pillar_is_not_lost() -> None:
+    """Was a ParseError ("the pillar cannot be inferred"); now a Report whose pillar is unknown, with a warning."""
+    report = parse_file(FIXTURES / "pillar_unknown.txt")
+    assert (report.force, report.year, report.pillar, report.overall_grade) == ("Anyshire", 2016, None, GOOD)
+    assert report.to_json()["pillar"] is None
+    assert [w.line for w in report.warnings] == [2] and "left unknown" in report.warnings[0].message
+
+
+@pytest.mark.parametrize(("hint", "url", "pillar", "words"), [
+    ("Legitimacy", None, "Legitimacy", "report's metadata"),
+    (None, "https://example.org/peel-2016/anyshire/efficiency/", "Efficiency", "from its address"),
+    ("Leadership", "https://example.org/peel-2016/anyshire/efficiency/", "Leadership", "report's metadata"),
+])
+def test_pillar_from_metadata_then_address(hint: str | None, url: str | None, pillar: str, words: str) -> None:
+    report = parse_file(FIXTURES / "pillar_unknown.txt", pillar=hint, source_url=url)
+    assert report.pillar == pillar and words in report.warnings[0].message and report.warnings[0].line == 2
+
+
+def test_site_block_with_a_question_of_its_own_is_skipped_and_the_pillar_comes_from_questions_for() -> None:
+    """Was a ParseError: the site block's question was taken for the headline and named no pillar."""
+    report = parse_file(FIXTURES / "site_block_leadership.txt")
+    assert (report.force, report.year, report.pillar, report.last_updated) == ("Wessex", 2016, "Leadership",
+                                                                               "2016-12-08")
+    assert [(q.level, q.heading, q.grade) for q in report.questions] == [
+        ("core", "How well does the force understand leadership?", None),
+        ("core", "How well does the force develop leadership?", None)]
+    assert [p.line for p in report.summary] == [15, 17]
+    assert [len(q.areas_for_improvement) for q in report.questions] == [1, 0]
+    site = [w for w in report.warnings if "site text" in w.message]
+    assert [(w.line, "lines 5–11" in w.message or "lines 1–1" in w.message) for w in site] == [(1, True), (5, True)]
+    assert report.to_json()["summary"][0].startswith("This inspection looked")
+    assert all(report.text[p.start:p.end] == p.text for p in report.summary)
+
+
+def test_2018_summary_of_core_grades_is_not_the_headline_grade() -> None:
+    """Was an invented grade: the first core question's grade in the summary was taken for the headline's."""
+    report = parse_file(FIXTURES / "integrated_2018.txt")
+    assert (report.year, report.pillar) == (2018, "Effectiveness")
+    assert [(q.level, q.grade) for q in report.questions] == [
+        ("headline", None), ("core", GOOD), ("core", RI), ("core", GOOD)]
+    summaries = [w.line for w in report.warnings if "summary of another question" in w.message]
+    assert summaries == [9, 11, 13]
+    assert [len(q.areas_for_improvement) for q in report.questions] == [0, 0, 2, 0]
+
+
+def test_a_lone_headline_judgement_on_the_pillar_still_grades_the_headline() -> None:
+    report = parse_report("Anyshire PEEL 2018\nHow effectively does the force reduce crime and keep people safe?\n"
+                          "Anyshire Police is good at reducing crime and keeping people safe.\n")
+    assert report.overall_grade == GOOD and report.pillar == "Effectiveness"
