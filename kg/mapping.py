@@ -167,6 +167,7 @@ def report_triples(graph: Graph, report: Report, ctx: ReportContext) -> set[str]
         graph.add((report_node, DCTERMS.issued, Literal(date.fromisoformat(ctx.published))))
     if report.last_updated:
         graph.add((report_node, DCTERMS.modified, Literal(date.fromisoformat(report.last_updated))))
+    repeated_section_triples(graph, report, ctx, report_node)
     named: set[str] = set()
     for question, (number, question_node) in zip(report.questions, ctx.questions, strict=True):
         for attr, cls, mint in STATEMENT_KINDS:
@@ -189,7 +190,7 @@ def report_triples(graph: Graph, report: Report, ctx: ReportContext) -> set[str]
                     graph.add((node, PEEL.theme, match.theme))
                     graph.add((node, PEEL.themeTag, tag))
                     graph.add((tag, RDF.type, PEEL.ThemeTag))
-                    graph.add((tag, PEEL.theme, match.theme))
+                    graph.add((tag, PEEL.taggedTheme, match.theme))
                     graph.add((tag, PEEL.matchedLabel, _str(match.label)))
                 for mention in ctx.partners.find(passage.text, exclude_force=force_id):
                     target = force_iri(mention.key) if mention.is_force else organisation_iri(mention.key)
@@ -198,6 +199,26 @@ def report_triples(graph: Graph, report: Report, ctx: ReportContext) -> set[str]
                     if not mention.is_force:
                         named.add(mention.key)
     return named
+
+
+def repeated_section_triples(graph: Graph, report: Report, ctx: ReportContext, report_node: URIRef) -> None:
+    """Record a section that repeats an earlier one: ``{report}#section-{n}`` is ``peel:duplicateOf`` the
+    earlier section, with the span (offsets and line) of the repeated text, which yields no findings."""
+    for question, (number, question_node) in zip(report.questions, ctx.questions, strict=True):
+        if question.duplicate_of is None or not question.repeated:
+            continue
+        original_number, original_question = ctx.questions[question.duplicate_of]
+        section = URIRef(f"{report_node}#section-{number}")
+        original = URIRef(f"{report_node}#section-{original_number}")
+        for node, about in ((section, question_node), (original, original_question)):
+            graph.add((node, RDF.type, PEEL.ReportSection))
+            graph.add((node, PEEL.question, about))
+            graph.add((node, PEEL.sourceReport, report_node))
+        graph.add((section, PEEL.duplicateOf, original))
+        graph.add((section, PEEL.startOffset, _int(question.repeated[0].start)))
+        graph.add((section, PEEL.endOffset, _int(question.repeated[-1].end)))
+        graph.add((section, PEEL.line, _int(question.repeated[0].line)))
+        graph.add((section, PEEL.repeatedParagraphs, _int(len(question.repeated))))
 
 
 def unknown_question_triples(graph: Graph, year: int, pillar: str, number: int, heading: str) -> URIRef:

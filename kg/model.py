@@ -49,6 +49,7 @@ class Question:
     causes_of_concern: list[Passage] = field(default_factory=list)
     recommendations: list[Passage] = field(default_factory=list)
     duplicate_of: int | None = None  # index of an earlier question whose text this repeats
+    repeated: list[Passage] = field(default_factory=list)  # the paragraphs it repeats (not findings of its own)
 
 
 @dataclass

@@ -379,9 +379,11 @@ def mark_duplicates(questions: list[Question], warn: Callable[[int, str], None])
         repeated, original = max(shares, key=lambda share: (share[0], -share[1]), default=(0, -1))
         if keys and repeated >= DUPLICATE_SHARE * len(keys):
             question.duplicate_of = original
+            question.repeated = [p for p, key in zip(question.paragraphs, keys, strict=True)
+                                 if key in kept[original]]
             question.paragraphs = [p for p, key in zip(question.paragraphs, keys, strict=True)
                                    if key not in kept[original]]
             warn(question.line, f"question repeats {repeated} of its {len(keys)} paragraph(s) from question "
                                 f"{original} (line {questions[original].line}): marked as its duplicate; "
-                                "the repeated paragraphs are dropped")
+                                "the repeated paragraphs are recorded as a repeat, not as findings")
         kept.append({_paragraph_key(p.text) for p in question.paragraphs})
