@@ -12,7 +12,7 @@ from datetime import date
 from rdflib import BNode, Graph, Literal, URIRef
 
 from .judgements import JudgementFacts
-from .model import ForceRecord, Passage, Report
+from .model import GRADES, ForceRecord, Passage, Report
 from .namespaces import (
     DCTERMS,
     ID,
@@ -123,6 +123,14 @@ def judgement_triples(graph: Graph, facts: JudgementFacts, label: str) -> URIRef
         graph.add((iri, DCTERMS.source, URIRef(source)))
     if facts.report is not None:
         graph.add((iri, PROV.wasDerivedFrom, facts.report))
+    for k, (grade, source) in enumerate(facts.conflicts, start=1):
+        claim = URIRef(f"{iri}#claim-{k}")
+        graph.add((claim, RDF.type, PEEL.GradeClaim))
+        graph.add((claim, RDFS.label, _str(f"{label}: {grade}, as another source states it")))
+        if grade in GRADES:  # else "Ungraded", which the label says
+            graph.add((claim, PEEL.claimedGrade, grade_iri(slugify(grade))))
+        graph.add((claim, DCTERMS.source, URIRef(source)))
+        graph.add((claim, PEEL.conflictsWith, iri))
     return iri
 
 

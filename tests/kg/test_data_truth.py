@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from rdflib import Dataset, URIRef
 
 from kg.build import Built, build_dataset, collect_inputs
-from kg.namespaces import PEEL, RDF, report_iri
+from kg.namespaces import DCTERMS, PEEL, RDF, grade_iri, judgement_iri, report_iri
 from kg.parser import parse_file
+from kg.resources import corpus_dir, reference_dir
 from tests.kg.test_parser import CORPUS
 
 
@@ -55,3 +58,22 @@ def test_repeated_section_is_recorded_with_its_span(built: Built) -> None:
     assert report.text[start:end].startswith("Norfolk and Suffolk constabularies work together")
     assert int(str(value(ds, section, PEEL.repeatedParagraphs))) == 4
     assert value(ds, section, PEEL.sourceReport) == URIRef(node)
+
+
+def test_a_disagreeing_source_is_its_own_claim_and_not_a_source_of_the_judgement(tmp_path: Path) -> None:
+    """Was: the disagreeing reference row's address became a dcterms:source of the report's judgement."""
+    bundled = (reference_dir() / "peel_grades.csv").read_text(encoding="utf-8")
+    other = "https://example.org/second-hand/norfolk-2016"
+    question = "How effective is the force at preventing crime, tackling anti-social behaviour and keeping people safe?"
+    row = f'Norfolk,2016,Effectiveness,"{question}",Good,{other}'
+    (tmp_path / "peel_grades.csv").write_text(f"{bundled.rstrip()}\n{row}\n", encoding="utf-8")
+    built = build_dataset(collect_inputs([corpus_dir(), tmp_path / "peel_grades.csv"]))
+    ds = built.dataset
+    judgement = URIRef(str(judgement_iri(2016, "norfolk", "effectiveness", 1)))
+    assert value(ds, judgement, PEEL.grade) == URIRef(str(grade_iri("outstanding")))
+    cited = {str(o) for _, _, o, _ in ds.quads((judgement, DCTERMS.source, None, None))}  # type: ignore[misc]
+    assert other not in cited and cited
+    (claim,) = subjects(ds, PEEL.conflictsWith, judgement)
+    assert str(value(ds, claim, DCTERMS.source)) == other
+    assert value(ds, claim, PEEL.claimedGrade) == URIRef(str(grade_iri("good")))
+    assert any("conflicting claim" in str(n) for n in built.notices)

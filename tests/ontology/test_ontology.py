@@ -84,11 +84,12 @@ def test_ontology_defines_the_agreed_terms(ontology: Graph) -> None:
     classes = {
         "Force", "PartnerOrganisation", "Inspection", "Report", "Question", "Judgement", "Statement", "Finding",
         "AreaForImprovement", "CauseOfConcern", "Recommendation", "Theme", "ThemeTag", "Grade", "Pillar",
-        "OrganisationType", "ReportSection",
+        "OrganisationType", "ReportSection", "GradeClaim",
     }
     objects = {
         "force", "pillar", "question", "inspection", "report", "sourceReport", "grade", "theme", "themeTag",
-        "taggedTheme", "duplicateOf", "mentions", "worksWith", "organisationType", "gradeScale",
+        "taggedTheme", "duplicateOf", "conflictsWith", "claimedGrade", "mentions", "worksWith", "organisationType",
+        "gradeScale",
     }
     data = {
         "policeUkId", "onsCode", "region", "wikidataId", "year", "questionNumber", "ordinal", "text", "startOffset",
