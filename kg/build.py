@@ -172,7 +172,7 @@ def build_dataset(inputs: Inputs, progress: Progress = _quiet) -> Built:
     organisations = read_organisations(inputs.organisations)
     vocab = Vocabulary.load()
     index = ForceIndex(forces)
-    tagger = ThemeTagger(vocab.theme_labels)
+    tagger = ThemeTagger(vocab.theme_labels, cues=vocab.theme_cues)
     partners = PartnerFinder(forces, organisations)
     dataset = Dataset()
     notices: list[Notice] = []

@@ -94,7 +94,7 @@ def test_ontology_defines_the_agreed_terms(ontology: Graph) -> None:
     data = {
         "policeUkId", "onsCode", "region", "wikidataId", "year", "questionNumber", "ordinal", "text", "startOffset",
         "endOffset", "line", "rank", "notGradedReason", "carriedForward", "matchedLabel", "mentionCount",
-        "repeatedParagraphs",
+        "repeatedParagraphs", "textCue",
     }
     assert set(terms(ontology, OWL.Class)) == {PEEL[n] for n in classes}
     assert set(terms(ontology, OWL.ObjectProperty)) == {PEEL[n] for n in objects}
