@@ -206,6 +206,7 @@ def report_triples(graph: Graph, report: Report, ctx: ReportContext) -> set[str]
                     graph.add((force_iri(force_id), PEEL.worksWith, target))
                     if not mention.is_force:
                         named.add(mention.key)
+                        graph.add((target, DCTERMS.source, URIRef(ctx.source_url)))  # the page that names it
     return named
 
 

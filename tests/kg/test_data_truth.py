@@ -123,3 +123,14 @@ def test_the_corpus_sentences_the_labels_missed_are_tagged() -> None:
 
     assert "force-collaboration" in themes_of("Norfolk and Suffolk constabularies work together")
     assert "offender-management" in themes_of("The force actively manages criminals")
+
+
+def test_partner_organisations_cite_the_pages_that_name_them(built: Built) -> None:
+    """Was: a partner organisation carried no source at all."""
+    ds = built.dataset
+    partners = subjects(ds, RDF.type, PEEL.PartnerOrganisation)
+    assert partners
+    page = "https://www.justiceinspectorates.gov.uk/hmicfrs/peel-assessments/peel-2016/norfolk/effectiveness/"
+    for partner in partners:
+        sources = {str(o) for _, _, o, _ in ds.quads((partner, DCTERMS.source, None, None))}  # type: ignore[misc]
+        assert sources == {page}, partner
