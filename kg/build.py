@@ -65,12 +65,14 @@ class Inputs:
         return [*self.reports, *metas, self.forces, self.grades, self.organisations]
 
 
-def collect_inputs(paths: Iterable[Path]) -> Inputs:
+def collect_inputs(paths: Iterable[Path], *, add_to_corpus: bool = False) -> Inputs:
     """Sort command-line INPUTs into reports and reference tables; no INPUT = the bundled data.
 
     A folder contributes its ``*.txt`` reports and any reference CSV it holds; a ``.txt`` file
     is a report (its metadata is the ``reports.csv`` beside it); ``forces.csv``,
-    ``peel_grades.csv`` and ``organisations.csv`` replace the bundled tables.
+    ``peel_grades.csv`` and ``organisations.csv`` replace the bundled tables. The INPUT reports
+    replace the bundled corpus, or with ``add_to_corpus`` join it (an INPUT report with the file
+    name of a bundled one takes its place).
     """
     paths = list(paths)
     inputs = Inputs()
@@ -93,6 +95,9 @@ def collect_inputs(paths: Iterable[Path]) -> Inputs:
             raise InputError(str(path), None, "no such file or folder")
         else:
             raise InputError(str(path), None, "not a report (.txt), a reference table or a folder")
+    if add_to_corpus:
+        given = {p.name for p in inputs.reports}
+        inputs.reports = [p for p in sorted(corpus_dir().glob("*.txt")) if p.name not in given] + inputs.reports
     return inputs
 
 

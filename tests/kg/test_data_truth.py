@@ -134,3 +134,28 @@ def test_partner_organisations_cite_the_pages_that_name_them(built: Built) -> No
     for partner in partners:
         sources = {str(o) for _, _, o, _ in ds.quads((partner, DCTERMS.source, None, None))}  # type: ignore[misc]
         assert sources == {page}, partner
+
+
+EXTRA = Path(__file__).parent / "fixtures" / "extra_corpus"
+
+
+def test_adding_to_the_bundled_corpus_and_replacing_it_are_two_choices() -> None:
+    """Was: INPUT always replaced the bundled corpus, with no way to add to it."""
+    bundled = sorted(p.name for p in corpus_dir().glob("*.txt"))
+    replaced = collect_inputs([EXTRA])
+    added = collect_inputs([EXTRA], add_to_corpus=True)
+    assert [p.name for p in replaced.reports] == ["norfolk-2017-efficiency.txt"]
+    assert sorted(p.name for p in added.reports) == sorted([*bundled, "norfolk-2017-efficiency.txt"])
+
+
+def test_build_add_keeps_the_bundled_report_and_says_nothing_replace_is_noted(peelkg: object, tmp_path: Path) -> None:
+    run = peelkg  # the console script (tests/conftest.py)
+    added = run("build", str(EXTRA), "--add", "--quiet", "--out", str(tmp_path / "added"))  # type: ignore[operator]
+    assert added.returncode == 0, added.stderr
+    assert "replace the bundled corpus" not in added.stderr
+    graphs = run("query", "SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { ?r a <https://w3id.org/peelkg/def/peel#Report> }",  # type: ignore[operator]
+                 "--data", str(tmp_path / "added"), "--format", "csv")
+    assert graphs.stdout.split()[-1] == "2", graphs.stdout
+    implicit = run("build", str(EXTRA), "--quiet", "--out", str(tmp_path / "implicit"))  # type: ignore[operator]
+    assert implicit.returncode == 0, implicit.stderr
+    assert "replace the bundled corpus" in implicit.stderr and "--add" in implicit.stderr
