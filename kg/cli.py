@@ -113,6 +113,19 @@ def parse(file: Path) -> None:
 
 
 @main.command()
+@click.option("--grades", type=click.Path(path_type=Path), default=None,
+              help="A peel_grades.csv (default: the bundled one); its peel_grades_later.csv beside it is read too.")
+def reference(grades: Path | None) -> None:
+    """Print the reference grades' coverage per PEEL cycle: rows, forces and sources."""
+    from .reference_coverage import coverage, coverage_table, read_grade_rows
+    from .resources import reference_dir
+
+    with reported_errors():
+        path = grades if grades is not None else reference_dir() / "peel_grades.csv"
+        click.echo(coverage_table(coverage(read_grade_rows(path, path.parent / "peel_grades_later.csv"))))
+
+
+@main.command()
 @click.argument("data", required=False, type=click.Path(path_type=Path))
 def validate(data: Path | None) -> None:
     """SHACL-validate a release and print the report."""
