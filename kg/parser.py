@@ -163,6 +163,9 @@ class _Builder:
             self.warn(line.number, f"skipped a notice in Welsh: {rl.snippet(line.text)!r}")
         elif rl.last_updated(line.text) is not None:
             self.read_last_updated(line)
+            self.after_heading = after_heading  # the site puts the date between a heading and its grade line
+        elif rl.question_number(line.text):
+            self.warn(line.number, f"skipped a question number standing alone: {line.text!r}")
         elif (heading := rl.question_heading(line.text)) is not None:
             self.start_question(heading, line)
         elif (section := rl.section_header(line.text)) is not None:

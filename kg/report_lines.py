@@ -91,6 +91,11 @@ def pillar_line(text: str) -> str | None:
     return match[1].capitalize() if match else None
 
 
+def question_number(text: str) -> bool:
+    """A line that is nothing but a small number: the site's numbering of the question below it."""
+    return bool(re.fullmatch(r"\d{1,2}", text.strip()))
+
+
 _QUESTIONS_FOR = re.compile(r"^questions\s+for\s+(effectiveness|efficiency|legitimacy|leadership)\s*:?$", re.I)
 
 

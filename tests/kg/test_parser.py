@@ -452,3 +452,17 @@ def test_a_lone_headline_judgement_on_the_pillar_still_grades_the_headline() -> 
     report = parse_report("Anyshire PEEL 2018\nHow effectively does the force reduce crime and keep people safe?\n"
                           "Anyshire Police is good at reducing crime and keeping people safe.\n")
     assert report.overall_grade == GOOD and report.pillar == "Effectiveness"
+
+
+def test_grade_line_after_the_last_updated_date_is_directly_under_its_heading() -> None:
+    """Was a warning on every 2015–2018 page, where the site puts the date between the heading and the grade."""
+    report = parse_report("Anyshire PEEL 2015\nEffectiveness\nHow effective is the force at keeping people safe "
+                          "and reducing crime?\nLast updated 18/02/2016\nRequires improvement\nThe force knows its "
+                          "communities.\n")
+    assert report.overall_grade == RI and report.last_updated == "2016-02-18" and report.warnings == []
+
+
+def test_a_lone_question_number_is_not_a_paragraph() -> None:
+    report = parse_report(TITLE + "The force is good.\n1\nHow well does the force understand demand?\nGood\n")
+    assert [p.text for p in report.questions[0].paragraphs] == ["The force is good."]
+    assert [w.line for w in report.warnings] == [5] and "question number" in report.warnings[0].message
