@@ -188,6 +188,9 @@ def build_dataset(inputs: Inputs, progress: Progress = _quiet) -> Built:
         progress(f"parsing {path.name}")
         meta = _metadata_for(path, meta_cache)
         report = parse_file(path, pillar=meta.pillar, source_url=meta.source_url)
+        if report.kind == "overview":
+            raise InputError(str(path), None, "a force overview page, not a report: add its pillar grades to "
+                                              "peel_grades.csv instead")
         force = index.get(report.force)
         if force is None:
             raise InputError(str(path), None, f"force {report.force!r} is not in {inputs.forces.name}")

@@ -36,6 +36,15 @@ class Passage:
     end: int
 
 
+@dataclass(frozen=True)
+class PillarGrade:
+    """A pillar's grade as a force overview page states it (None: "not yet graded")."""
+
+    pillar: str
+    grade: str | None
+    line: int
+
+
 @dataclass
 class Question:
     heading: str
@@ -64,6 +73,8 @@ class Report:
     text: str = ""  # the whole source text, for offsets
     path: str = ""  # where it was read from, for messages
     summary: list[Passage] = field(default_factory=list)  # text between the title and the first question
+    kind: str = "report"  # or "overview": a force's page for a year, with only its pillar grades
+    pillar_grades: list[PillarGrade] = field(default_factory=list)  # of an overview page
 
     @property
     def pillar_name(self) -> str:
@@ -101,6 +112,8 @@ class Report:
                 for q in self.questions
             ],
             "warnings": [asdict(w) for w in self.warnings],
+            **({"kind": self.kind, "pillar_grades": [asdict(g) for g in self.pillar_grades]}
+               if self.kind == "overview" else {}),
         }
 
 

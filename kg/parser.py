@@ -17,6 +17,7 @@ from kg import judgement_text as jt
 from kg import report_lines as rl
 from kg.errors import ParseError
 from kg.model import Level, ParseWarning, Passage, Question, Report
+from kg.overview_page import parse_overview
 
 DUPLICATE_SHARE = 0.6  # share of a question's paragraphs repeated from an earlier one that makes it a duplicate
 _BLOCK_LABELS = {"areas_for_improvement": "areas for improvement", "causes_of_concern": "causes of concern",
@@ -74,6 +75,10 @@ def parse_report(text: str, *, path: str = "<text>", pillar: str | None = None,
     content = [line for line in lines if line.text]
     if not content:
         raise ParseError(path, 1, "the report is empty")
+    if not any(rl.title(line.text) for line in content):
+        overview = parse_overview(content, normalised, path)
+        if overview is not None:
+            return overview
     builder = _Builder(path, normalised)
     builder.pillar_hint = pillar
     builder.source_url = source_url

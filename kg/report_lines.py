@@ -73,11 +73,17 @@ _TITLE_LINKS = {"and", "of", "the", "&"}
 _TITLE = re.compile(r"^(?P<force>[^\W\d_][\w '&.,()-]*?)\s*[-:,]?\s+PEEL\s+(?P<year>20\d\d)$")
 
 
-def title(text: str) -> tuple[str, int] | None:
-    """``("Norfolk", 2016)`` from "Norfolk PEEL 2016". The force is a name of at most six words
-    ("Avon and Somerset", "City of London"); breadcrumbs ("Home > PEEL 2016") and sentences are not titles."""
-    match = _TITLE.match(fold(text))
+_OVERVIEW_TITLE = re.compile(r"^(?P<force>[^\W\d_][\w '&.,()-]*?)\s+(?P<year>20\d\d)(?:/\d\d)?$")
+
+
+def title(text: str, *, overview: bool = False) -> tuple[str, int] | None:
+    """``("Norfolk", 2016)`` from "Norfolk PEEL 2016" (or, with ``overview``, from a force overview page's
+    "Norfolk 2016" / "Norfolk 2018/19"). The force is a name of at most six words ("Avon and Somerset",
+    "City of London"); breadcrumbs ("Home > PEEL 2016") and sentences are not titles."""
+    match = (_OVERVIEW_TITLE if overview else _TITLE).match(fold(text))
     words = match["force"].split() if match else []
+    if overview and match and words[-1] == "PEEL":
+        return None
     if not match or len(words) > 6 or not all(w[0].isupper() or w in _TITLE_LINKS for w in words):
         return None
     return match["force"].strip(), int(match["year"])

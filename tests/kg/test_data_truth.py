@@ -9,6 +9,7 @@ import pytest
 from rdflib import Dataset, URIRef
 
 from kg.build import Built, build_dataset, collect_inputs
+from kg.errors import InputError
 from kg.namespaces import DCTERMS, PEEL, RDF, grade_iri, judgement_iri, report_iri, theme_iri
 from kg.parser import parse_file
 from kg.resources import corpus_dir, reference_dir
@@ -159,3 +160,12 @@ def test_build_add_keeps_the_bundled_report_and_says_nothing_replace_is_noted(pe
     implicit = run("build", str(EXTRA), "--quiet", "--out", str(tmp_path / "implicit"))  # type: ignore[operator]
     assert implicit.returncode == 0, implicit.stderr
     assert "replace the bundled corpus" in implicit.stderr and "--add" in implicit.stderr
+
+
+def test_the_build_refuses_an_overview_page_saying_where_its_grades_go(tmp_path: Path) -> None:
+    page = Path(__file__).parent / "fixtures" / "reports" / "force_overview.txt"
+    (tmp_path / "wessex-2017.txt").write_text(page.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "reports.csv").write_text("file,force,year,pillar,source_url,published\nwessex-2017.txt,Norfolk,"
+                                          "2017,Efficiency,https://example.org/peel-2017/wessex/,\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"overview page, not a report.*peel_grades\.csv"):
+        build_dataset(collect_inputs([tmp_path]))

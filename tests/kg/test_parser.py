@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from kg import judgement_text, parser
+from kg import judgement_text, overview_page, parser, reference_coverage, themes
 from kg.errors import ParseError
 from kg.judgement_text import bare_grade, find_judgements, not_inspected
 from kg.model import GRADES, Report
@@ -396,7 +396,7 @@ def test_not_inspected_lines() -> None:
     assert not not_inspected("Custody suites were not inspected in 2017 but the force is good.")
 
 
-@pytest.mark.parametrize("module", [parser, judgement_text])
+@pytest.mark.parametrize("module", [parser, judgement_text, overview_page, reference_coverage, themes])
 def test_docstring_examples_run(module: Any) -> None:
     assert doctest.testmod(module).failed == 0
 
@@ -466,3 +466,21 @@ def test_a_lone_question_number_is_not_a_paragraph() -> None:
     report = parse_report(TITLE + "The force is good.\n1\nHow well does the force understand demand?\nGood\n")
     assert [p.text for p in report.questions[0].paragraphs] == ["The force is good."]
     assert [w.line for w in report.warnings] == [5] and "question number" in report.warnings[0].message
+
+
+def test_a_force_overview_page_gives_its_pillar_grades() -> None:
+    """Was: "no title line" and no output; the page's title is "<Force> <year>", its grades one sentence each."""
+    report = parse_file(FIXTURES / "force_overview.txt")
+    assert (report.kind, report.force, report.year, report.pillar, report.questions) == (
+        "overview", "Wessex", 2017, None, [])
+    assert [(g.pillar, g.grade, g.line) for g in report.pillar_grades] == [
+        ("Effectiveness", None, 9), ("Efficiency", RI, 11), ("Legitimacy", GOOD, 13)]
+    data = report.to_json()
+    assert data["kind"] == "overview" and data["pillar_grades"][1] == {"pillar": "Efficiency", "grade": RI,
+                                                                         "line": 11}
+    assert report.warnings[0].line == 3
+
+
+def test_a_page_without_any_title_still_fails_naming_its_first_line() -> None:
+    with pytest.raises(ParseError, match="no title line"):
+        parse_report("Skip to content\nSome text about policing.\n", path="x.txt")
