@@ -65,12 +65,14 @@ class Inputs:
         return [*self.reports, *metas, self.forces, self.grades, self.organisations]
 
 
-def collect_inputs(paths: Iterable[Path]) -> Inputs:
+def collect_inputs(paths: Iterable[Path], *, add_to_corpus: bool = False) -> Inputs:
     """Sort command-line INPUTs into reports and reference tables; no INPUT = the bundled data.
 
     A folder contributes its ``*.txt`` reports and any reference CSV it holds; a ``.txt`` file
     is a report (its metadata is the ``reports.csv`` beside it); ``forces.csv``,
-    ``peel_grades.csv`` and ``organisations.csv`` replace the bundled tables.
+    ``peel_grades.csv`` and ``organisations.csv`` replace the bundled tables. The INPUT reports
+    replace the bundled corpus, or with ``add_to_corpus`` join it (an INPUT report with the file
+    name of a bundled one takes its place).
     """
     paths = list(paths)
     inputs = Inputs()
@@ -93,6 +95,9 @@ def collect_inputs(paths: Iterable[Path]) -> Inputs:
             raise InputError(str(path), None, "no such file or folder")
         else:
             raise InputError(str(path), None, "not a report (.txt), a reference table or a folder")
+    if add_to_corpus:
+        given = {p.name for p in inputs.reports}
+        inputs.reports = [p for p in sorted(corpus_dir().glob("*.txt")) if p.name not in given] + inputs.reports
     return inputs
 
 
@@ -137,14 +142,14 @@ def _number_questions(
     """Give each parsed question its number and IRI in the question scheme of its year."""
     numbered: list[tuple[int, URIRef]] = []
     core = 0
-    known = vocab.questions.get((report.year, slugify(report.pillar)), [])
+    known = vocab.questions.get((report.year, slugify(report.pillar_name)), [])
     for question in report.questions:
         if question.level == "headline":
             entry = known[0] if known and known[0].number == 0 else None
             number = 0
         else:
             core += 1
-            entry = vocab.find_question(report.year, report.pillar, question.heading)
+            entry = vocab.find_question(report.year, report.pillar_name, question.heading)
             number = entry.number if entry else core
             if entry is None:
                 notices.append(
@@ -157,7 +162,7 @@ def _number_questions(
         if any(n == number for n, _ in numbered):
             raise InputError(report.path, question.line, f"question {number} appears twice")
         if entry is None:
-            iri = unknown_question_triples(graph, report.year, report.pillar, number, question.heading)
+            iri = unknown_question_triples(graph, report.year, report.pillar_name, number, question.heading)
         else:
             iri = entry.iri
         numbered.append((number, iri))
@@ -172,7 +177,7 @@ def build_dataset(inputs: Inputs, progress: Progress = _quiet) -> Built:
     organisations = read_organisations(inputs.organisations)
     vocab = Vocabulary.load()
     index = ForceIndex(forces)
-    tagger = ThemeTagger(vocab.theme_labels)
+    tagger = ThemeTagger(vocab.theme_labels, cues=vocab.theme_cues)
     partners = PartnerFinder(forces, organisations)
     dataset = Dataset()
     notices: list[Notice] = []
@@ -181,19 +186,22 @@ def build_dataset(inputs: Inputs, progress: Progress = _quiet) -> Built:
     contexts: list[ReportContext] = []
     for path in inputs.reports:
         progress(f"parsing {path.name}")
-        report = parse_file(path)
         meta = _metadata_for(path, meta_cache)
+        report = parse_file(path, pillar=meta.pillar, source_url=meta.source_url)
+        if report.kind == "overview":
+            raise InputError(str(path), None, "a force overview page, not a report: add its pillar grades to "
+                                              "peel_grades.csv instead")
         force = index.get(report.force)
         if force is None:
             raise InputError(str(path), None, f"force {report.force!r} is not in {inputs.forces.name}")
-        if (index.get(meta.force), meta.year, meta.pillar) != (force, report.year, report.pillar):
+        if (index.get(meta.force), meta.year, meta.pillar) != (force, report.year, report.pillar_name):
             raise InputError(
                 str(path),
                 None,
-                f"the text is {report.force} {report.year} {report.pillar}, "
+                f"the text is {report.force} {report.year} {report.pillar_name}, "
                 f"but {REPORTS_CSV} says {meta.force} {meta.year} {meta.pillar}",
             )
-        graph = dataset.graph(report_graph(report.year, force.police_uk_id, slugify(report.pillar)))
+        graph = dataset.graph(report_graph(report.year, force.police_uk_id, slugify(report.pillar_name)))
         numbered = _number_questions(report, vocab, graph, notices)
         parsed.append((report, graph.identifier, meta.source_url, numbered))  # type: ignore[arg-type]
         contexts.append(ReportContext(force, meta.source_url, meta.published, numbered, tagger, partners))

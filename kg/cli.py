@@ -60,22 +60,29 @@ def main() -> None:
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(path_type=Path), default=None, help=DATA_HELP)
 @click.option("--quiet", is_flag=True, help="Print no progress.")
-def build(inputs: tuple[Path, ...], out: Path | None, quiet: bool) -> None:
+@click.option("--add", "corpus", flag_value="add", default=None,
+              help="Build the INPUT reports together with the bundled corpus.")
+@click.option("--replace", "corpus", flag_value="replace",
+              help="Build the INPUT reports instead of the bundled corpus (what INPUT alone does, said explicitly).")
+def build(inputs: tuple[Path, ...], out: Path | None, quiet: bool, corpus: str | None) -> None:
     """Parse, link, validate and publish a release (no INPUT: the bundled corpus and reference data)."""
     with reported_errors():
-        release = run_build(list(inputs), _data_dir(out), quiet=quiet)
+        if corpus is None and any(p.is_dir() or p.suffix == ".txt" for p in inputs):
+            click.echo("note: the INPUT reports replace the bundled corpus; pass --add to build them with it, "
+                       "or --replace to say so", err=True)
+        release = run_build(list(inputs), _data_dir(out), quiet=quiet, add_to_corpus=corpus == "add")
         click.echo(
             f"published release {release.id} in {release.path} "
             f"({release.manifest['triples']} triples, {len(release.manifest['warnings'])} warnings)"
         )
 
 
-def run_build(inputs: list[Path], out: Path, *, quiet: bool = False) -> Any:
+def run_build(inputs: list[Path], out: Path, *, quiet: bool = False, add_to_corpus: bool = False) -> Any:
     """Build and publish; a progress bar on stderr counts the build's steps."""
     from .build import FIXED_STEPS, build_dataset, collect_inputs
     from .publish import publish
 
-    collected = collect_inputs(inputs)
+    collected = collect_inputs(inputs, add_to_corpus=add_to_corpus)
     if quiet:
         built = build_dataset(collected)
         return publish(built, out)[0]
@@ -103,6 +110,19 @@ def parse(file: Path) -> None:
 
     with reported_errors():
         click.echo(json.dumps(parse_file(file).to_json(), indent=2, ensure_ascii=False))
+
+
+@main.command()
+@click.option("--grades", type=click.Path(path_type=Path), default=None,
+              help="A peel_grades.csv (default: the bundled one); its peel_grades_later.csv beside it is read too.")
+def reference(grades: Path | None) -> None:
+    """Print the reference grades' coverage per PEEL cycle: rows, forces and sources."""
+    from .reference_coverage import coverage, coverage_table, read_grade_rows
+    from .resources import reference_dir
+
+    with reported_errors():
+        path = grades if grades is not None else reference_dir() / "peel_grades.csv"
+        click.echo(coverage_table(coverage(read_grade_rows(path, path.parent / "peel_grades_later.csv"))))
 
 
 @main.command()

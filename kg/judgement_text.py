@@ -39,6 +39,7 @@ class Judgement:
     grade: str
     name: str | None
     sentence: str
+    topic: str = ""  # what the sentence grades: the words after the grade ("at investigating crime")
 
 
 def grade_label(words: str) -> str:
@@ -113,8 +114,39 @@ def find_judgements(paragraph: str, force: str, year: int) -> list[Judgement]:
         words = next(groups[g] for g in ("plain", "requires", "judged", "torequire", "object", "objrequire")
                      if groups[g])
         grade = grade_label("requires improvement" if groups["requires"] else words)
-        found.append(Judgement(grade, official_name(groups["name"], force), sentence))
+        topic = sentence[match.end():].strip().rstrip(".!;:")
+        found.append(Judgement(grade, official_name(groups["name"], force), sentence, topic))
     return found
+
+
+_TOPIC_OPENERS = re.compile(r"^(?:at|in)\s+(?:the\s+way\s+(?:it|that\s+it)\s+)?", re.I)
+_STOP_WORDS = {"the", "and", "how", "does", "force", "forces", "its", "it", "is", "are", "at", "in", "of", "to",
+               "for", "with", "which", "what", "extent", "well", "effective", "effectively", "efficient",
+               "efficiently", "legitimate", "respect", "that", "those", "who", "from", "their", "this", "by"}
+TOPIC_SHARE = 0.5  # a judgement grades a question when more than this share of its topic words are the heading's
+
+
+def _stems(text: str) -> set[str]:
+    words = re.findall(r"[a-z]+", fold(text).lower().replace("re-", ""))
+    return {word[:4] for word in words if len(word) > 2 and word not in _STOP_WORDS}
+
+
+def about_question(judgement: Judgement, heading: str) -> bool:
+    """Whether a judgement sentence grades what ``heading`` asks: it names no topic ("… is good."), or most
+    of its topic's words are the heading's. A summary of a page's core questions ("good at preventing crime
+    and tackling anti-social behaviour") does not grade the headline question ("How effectively does the
+    force reduce crime and keep people safe?").
+
+    >>> j = find_judgements("Anyshire Police is good at preventing crime and tackling disorder.", "Anyshire", 2018)[0]
+    >>> about_question(j, "How effectively does the force reduce crime and keep people safe?")
+    False
+    >>> about_question(j, "How effective is the force at preventing crime and tackling disorder?")
+    True
+    """
+    topic = _stems(_TOPIC_OPENERS.sub("", judgement.topic))
+    if not topic:
+        return True
+    return len(topic & _stems(heading)) > TOPIC_SHARE * len(topic)
 
 
 def official_name(name: str | None, force: str) -> str | None:

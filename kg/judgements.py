@@ -1,7 +1,8 @@
 """Judgements from both sources, merged: one per force × year × pillar × question.
 
 A report's text is the primary source; a reference row for the same judgement adds its
-source, and a different grade there is reported as a disagreement (the text's grade stands).
+source when it agrees. One that states another grade is kept as its own claim, linked to the
+judgement as conflicting, and reported; the judgement never cites it (the text's grade stands).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class JudgementFacts:
     carried_forward: bool = False
     sources: list[str] = field(default_factory=list)
     report: URIRef | None = None  # set when the report's text states it
+    conflicts: list[tuple[str, str]] = field(default_factory=list)  # (grade, source) of disagreeing sources
 
     @property
     def key(self) -> tuple[str, int, str, int]:
@@ -76,7 +78,7 @@ def merge_judgements(
     for report, _force_iri, source_url, numbered in reports:
         force = forces.get(report.force)
         assert force is not None  # checked by the caller
-        pillar = slugify(report.pillar)
+        pillar = slugify(report.pillar_name)
         for question, (number, question_iri) in zip(report.questions, numbered, strict=True):
             if question.grade is None and not question.not_inspected:
                 continue
@@ -114,18 +116,23 @@ def merge_judgements(
                 facts.not_graded_reason = "Ungraded"
             merged[key] = facts
             continue
-        if row.source_url not in existing.sources:
-            existing.sources.append(row.source_url)
+        if existing.grade == grade or existing.carried_forward:
+            if row.source_url not in existing.sources:
+                existing.sources.append(row.source_url)
+            continue
+        if (row.grade, row.source_url) not in existing.conflicts:
+            existing.conflicts.append((row.grade, row.source_url))
         if existing.report is None:
-            if existing.grade != grade:
-                notices.append(Notice(grades_file, row.line, f"second grade {row.grade!r} for {key}; first kept"))
-        elif existing.grade != grade and not existing.carried_forward:
+            notices.append(Notice(grades_file, row.line, f"second grade {row.grade!r} for {key}; first kept, "
+                                                         "the second recorded as a conflicting claim"))
+        else:
             notices.append(
                 Notice(
                     grades_file,
                     row.line,
                     f"reference grade {row.grade!r} disagrees with the report's {existing.grade!r} "
-                    f"for {force.short_name} {row.year} {row.pillar} question {entry.number}; the report's stands",
+                    f"for {force.short_name} {row.year} {row.pillar} question {entry.number}; the report's stands "
+                    "and the reference's is recorded as a conflicting claim",
                 )
             )
     return sorted(merged.values(), key=lambda j: j.key), notices

@@ -12,7 +12,7 @@ from datetime import date
 from rdflib import BNode, Graph, Literal, URIRef
 
 from .judgements import JudgementFacts
-from .model import ForceRecord, Passage, Report
+from .model import GRADES, ForceRecord, Passage, Report
 from .namespaces import (
     DCTERMS,
     ID,
@@ -123,6 +123,14 @@ def judgement_triples(graph: Graph, facts: JudgementFacts, label: str) -> URIRef
         graph.add((iri, DCTERMS.source, URIRef(source)))
     if facts.report is not None:
         graph.add((iri, PROV.wasDerivedFrom, facts.report))
+    for k, (grade, source) in enumerate(facts.conflicts, start=1):
+        claim = URIRef(f"{iri}#claim-{k}")
+        graph.add((claim, RDF.type, PEEL.GradeClaim))
+        graph.add((claim, RDFS.label, _str(f"{label}: {grade}, as another source states it")))
+        if grade in GRADES:  # else "Ungraded", which the label says
+            graph.add((claim, PEEL.claimedGrade, grade_iri(slugify(grade))))
+        graph.add((claim, DCTERMS.source, URIRef(source)))
+        graph.add((claim, PEEL.conflictsWith, iri))
     return iri
 
 
@@ -148,12 +156,12 @@ STATEMENT_KINDS = (
 
 def report_triples(graph: Graph, report: Report, ctx: ReportContext) -> set[str]:
     """Add the report, its inspection link, its questions' statements; return the partners named."""
-    force_id, pillar = ctx.force.police_uk_id, slugify(report.pillar)
+    force_id, pillar = ctx.force.police_uk_id, slugify(report.pillar_name)
     report_node = report_iri(report.year, force_id, pillar)
-    inspection = inspection_triples(graph, report.year, ctx.force, report.pillar)
+    inspection = inspection_triples(graph, report.year, ctx.force, report.pillar_name)
     graph.add((inspection, PEEL.report, report_node))
     graph.add((report_node, RDF.type, PEEL.Report))
-    title = f"{ctx.force.short_name} PEEL {report.year}: {report.pillar}"
+    title = f"{ctx.force.short_name} PEEL {report.year}: {report.pillar_name}"
     graph.add((report_node, DCTERMS.title, _str(title)))
     graph.add((report_node, RDFS.label, _str(title)))
     graph.add((report_node, DCTERMS.source, URIRef(ctx.source_url)))
@@ -167,6 +175,7 @@ def report_triples(graph: Graph, report: Report, ctx: ReportContext) -> set[str]
         graph.add((report_node, DCTERMS.issued, Literal(date.fromisoformat(ctx.published))))
     if report.last_updated:
         graph.add((report_node, DCTERMS.modified, Literal(date.fromisoformat(report.last_updated))))
+    repeated_section_triples(graph, report, ctx, report_node)
     named: set[str] = set()
     for question, (number, question_node) in zip(report.questions, ctx.questions, strict=True):
         for attr, cls, mint in STATEMENT_KINDS:
@@ -189,7 +198,7 @@ def report_triples(graph: Graph, report: Report, ctx: ReportContext) -> set[str]
                     graph.add((node, PEEL.theme, match.theme))
                     graph.add((node, PEEL.themeTag, tag))
                     graph.add((tag, RDF.type, PEEL.ThemeTag))
-                    graph.add((tag, PEEL.theme, match.theme))
+                    graph.add((tag, PEEL.taggedTheme, match.theme))
                     graph.add((tag, PEEL.matchedLabel, _str(match.label)))
                 for mention in ctx.partners.find(passage.text, exclude_force=force_id):
                     target = force_iri(mention.key) if mention.is_force else organisation_iri(mention.key)
@@ -197,7 +206,28 @@ def report_triples(graph: Graph, report: Report, ctx: ReportContext) -> set[str]
                     graph.add((force_iri(force_id), PEEL.worksWith, target))
                     if not mention.is_force:
                         named.add(mention.key)
+                        graph.add((target, DCTERMS.source, URIRef(ctx.source_url)))  # the page that names it
     return named
+
+
+def repeated_section_triples(graph: Graph, report: Report, ctx: ReportContext, report_node: URIRef) -> None:
+    """Record a section that repeats an earlier one: ``{report}#section-{n}`` is ``peel:duplicateOf`` the
+    earlier section, with the span (offsets and line) of the repeated text, which yields no findings."""
+    for question, (number, question_node) in zip(report.questions, ctx.questions, strict=True):
+        if question.duplicate_of is None or not question.repeated:
+            continue
+        original_number, original_question = ctx.questions[question.duplicate_of]
+        section = URIRef(f"{report_node}#section-{number}")
+        original = URIRef(f"{report_node}#section-{original_number}")
+        for node, about in ((section, question_node), (original, original_question)):
+            graph.add((node, RDF.type, PEEL.ReportSection))
+            graph.add((node, PEEL.question, about))
+            graph.add((node, PEEL.sourceReport, report_node))
+        graph.add((section, PEEL.duplicateOf, original))
+        graph.add((section, PEEL.startOffset, _int(question.repeated[0].start)))
+        graph.add((section, PEEL.endOffset, _int(question.repeated[-1].end)))
+        graph.add((section, PEEL.line, _int(question.repeated[0].line)))
+        graph.add((section, PEEL.repeatedParagraphs, _int(len(question.repeated))))
 
 
 def unknown_question_triples(graph: Graph, year: int, pillar: str, number: int, heading: str) -> URIRef:

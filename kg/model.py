@@ -36,6 +36,15 @@ class Passage:
     end: int
 
 
+@dataclass(frozen=True)
+class PillarGrade:
+    """A pillar's grade as a force overview page states it (None: "not yet graded")."""
+
+    pillar: str
+    grade: str | None
+    line: int
+
+
 @dataclass
 class Question:
     heading: str
@@ -49,6 +58,7 @@ class Question:
     causes_of_concern: list[Passage] = field(default_factory=list)
     recommendations: list[Passage] = field(default_factory=list)
     duplicate_of: int | None = None  # index of an earlier question whose text this repeats
+    repeated: list[Passage] = field(default_factory=list)  # the paragraphs it repeats (not findings of its own)
 
 
 @dataclass
@@ -56,12 +66,22 @@ class Report:
     force: str  # the force's short name as the title gives it ("Norfolk")
     force_name: str | None  # the official name if the text gives it ("Norfolk Constabulary")
     year: int
-    pillar: str  # one of PILLARS
+    pillar: str | None  # one of PILLARS; None when neither the text nor its metadata or address gives it
     last_updated: str | None = None  # ISO date
     questions: list[Question] = field(default_factory=list)
     warnings: list[ParseWarning] = field(default_factory=list)
     text: str = ""  # the whole source text, for offsets
     path: str = ""  # where it was read from, for messages
+    summary: list[Passage] = field(default_factory=list)  # text between the title and the first question
+    kind: str = "report"  # or "overview": a force's page for a year, with only its pillar grades
+    pillar_grades: list[PillarGrade] = field(default_factory=list)  # of an overview page
+
+    @property
+    def pillar_name(self) -> str:
+        """The pillar, for the build, which needs one (it passes the metadata's to the parser)."""
+        if self.pillar is None:
+            raise ValueError(f"{self.path}: the report's pillar is unknown")
+        return self.pillar
 
     @property
     def overall_grade(self) -> str | None:
@@ -77,6 +97,7 @@ class Report:
             "pillar": self.pillar,
             "last_updated": self.last_updated,
             "overall_grade": self.overall_grade,
+            **({"summary": [p.text for p in self.summary]} if self.summary else {}),
             "questions": [
                 {
                     "heading": q.heading,
@@ -91,6 +112,8 @@ class Report:
                 for q in self.questions
             ],
             "warnings": [asdict(w) for w in self.warnings],
+            **({"kind": self.kind, "pillar_grades": [asdict(g) for g in self.pillar_grades]}
+               if self.kind == "overview" else {}),
         }
 
 

@@ -17,17 +17,19 @@ from kg import judgement_text as jt
 from kg import report_lines as rl
 from kg.errors import ParseError
 from kg.model import Level, ParseWarning, Passage, Question, Report
+from kg.overview_page import parse_overview
 
 DUPLICATE_SHARE = 0.6  # share of a question's paragraphs repeated from an earlier one that makes it a duplicate
 _BLOCK_LABELS = {"areas_for_improvement": "areas for improvement", "causes_of_concern": "causes of concern",
                  "recommendations": "recommendations"}
 
 
-def parse_file(path: str | Path) -> Report:
+def parse_file(path: str | Path, *, pillar: str | None = None, source_url: str | None = None) -> Report:
     """Read a report file (UTF-8, with or without a BOM, LF or CRLF line ends) and parse it.
 
     Raises :class:`ParseError` naming the file (and the line, where there is one) when the file cannot be
-    read, is not UTF-8, or is not a report (see :func:`parse_report`).
+    read, is not UTF-8, or is not a report (see :func:`parse_report`, which takes ``pillar`` and
+    ``source_url`` too).
     """
     name = str(path)
     try:
@@ -41,16 +43,20 @@ def parse_file(path: str | Path) -> Report:
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         raise ParseError(name, line, f"not UTF-8: byte 0x{data[error.start]:02x} cannot be decoded") from error
-    return parse_report(text, path=name)
+    return parse_report(text, path=name, pillar=pillar, source_url=source_url)
 
 
-def parse_report(text: str, *, path: str = "<text>") -> Report:
+def parse_report(text: str, *, path: str = "<text>", pillar: str | None = None,
+                 source_url: str | None = None) -> Report:
     """Parse the text of a PEEL force report page.
 
-    ``path`` only names the source in warnings and errors. ``Report.text`` is the normalised text (LF line
-    ends, no BOM, plain spaces) that every ``Passage``'s ``start``/``end`` index. Raises :class:`ParseError`
+    ``path`` only names the source in warnings and errors. ``pillar`` (from the report's metadata) and
+    ``source_url`` (its address, ".../norfolk/effectiveness/") are used, in that order, when the text neither
+    states the pillar nor lets it be inferred; with neither, ``Report.pillar`` is None and a warning says so.
+    ``Report.text`` is the normalised text (LF line ends, no BOM, plain spaces) that every ``Passage``'s
+    ``start``/``end`` index. Raises :class:`ParseError`
     (with ``path`` and a line) for an empty text, a text without a "<Force> PEEL <year>" title or without a
-    question heading, and when the pillar is neither stated nor inferable from the headline question.
+    question heading; a page with a title is never lost for want of a pillar.
 
     >>> report = parse_report(
     ...     "Anyshire PEEL 2016\\nEffectiveness\\n"
@@ -69,7 +75,13 @@ def parse_report(text: str, *, path: str = "<text>") -> Report:
     content = [line for line in lines if line.text]
     if not content:
         raise ParseError(path, 1, "the report is empty")
+    if not any(rl.title(line.text) for line in content):
+        overview = parse_overview(content, normalised, path)
+        if overview is not None:
+            return overview
     builder = _Builder(path, normalised)
+    builder.pillar_hint = pillar
+    builder.source_url = source_url
     title_line = builder.read_front_matter(content)
     for line in content[content.index(title_line) + 1:]:
         builder.feed(line)
@@ -100,6 +112,13 @@ class _Builder:
         self.block_header: rl.Line | None = None
         self.block_items, self.block_mode = 0, ""  # mode: fresh, intro, bullets, paragraphs
         self.after_heading = False
+        self.pillar_hint: str | None = None  # from reports.csv
+        self.source_url: str | None = None
+        self.summary: list[Passage] = []  # paragraphs between the title and the first question
+        self.site_block: rl.Line | None = None  # the heading of the site block being skipped
+        self.site_lines: list[int] = []
+        self.site_questions = 0
+        self.core_follows = False  # a "Questions for <pillar>" heading came before the first question
 
     def warn(self, line: int, message: str) -> None:
         self.warnings.append(ParseWarning(line, message))
@@ -134,13 +153,24 @@ class _Builder:
     def feed(self, line: rl.Line) -> None:
         """Take the next non-blank line after the title."""
         after_heading, self.after_heading = self.after_heading, False
+        if self.in_site_block(line):
+            return
         item = rl.bullet(line)
-        if item is not None:
+        if rl.site_block(line.text):
+            self.end_block()
+            self.site_block, self.site_lines, self.site_questions = line, [line.number], 0
+        elif (stated := rl.questions_for(line.text)) is not None:
+            self.end_block()
+            self.read_questions_for(stated, line)
+        elif item is not None:
             self.add_bullet(item)
         elif rl.is_welsh(line.text):
             self.warn(line.number, f"skipped a notice in Welsh: {rl.snippet(line.text)!r}")
         elif rl.last_updated(line.text) is not None:
             self.read_last_updated(line)
+            self.after_heading = after_heading  # the site puts the date between a heading and its grade line
+        elif rl.question_number(line.text):
+            self.warn(line.number, f"skipped a question number standing alone: {line.text!r}")
         elif (heading := rl.question_heading(line.text)) is not None:
             self.start_question(heading, line)
         elif (section := rl.section_header(line.text)) is not None:
@@ -152,8 +182,12 @@ class _Builder:
             pillar = rl.pillar_line(line.text)
             if pillar and self.pillar is None:
                 self.pillar = pillar
+            elif rl.subheading(line.text) is not None:
+                self.warn(line.number, f"skipped a heading before the first question: {rl.snippet(line.text)!r}")
             else:
-                self.warn(line.number, f"skipped text before the first question: {rl.snippet(line.text)!r}")
+                self.summary.append(self.passage(line))
+                self.warn(line.number, "text before the first question recorded as the page's summary: "
+                                       f"{rl.snippet(line.text)!r}")
         elif jt.not_inspected(line.text):
             self.end_block()
             self.questions[-1].not_inspected = True
@@ -164,9 +198,35 @@ class _Builder:
         else:
             self.add_paragraph(line)
 
+    def in_site_block(self, line: rl.Line) -> bool:
+        """Skip the lines of a site block ("Other inspections", its own question and paragraphs) until the
+        report resumes: a "Last updated" or "Questions for …" line, a pillar line, or a second question."""
+        if self.site_block is None:
+            return False
+        heading = rl.question_heading(line.text)
+        resumes = (rl.last_updated(line.text) is not None or rl.questions_for(line.text) is not None
+                   or rl.pillar_line(line.text) is not None or rl.site_block(line.text)
+                   or (heading is not None and self.site_questions >= 1))
+        if not resumes:
+            self.site_lines.append(line.number)
+            self.site_questions += heading is not None
+            return True
+        first, last = self.site_lines[0], self.site_lines[-1]
+        self.warn(first, f"skipped a block of site text {self.site_block.text!r} (lines {first}–{last})")
+        self.site_block = None
+        return False
+
+    def read_questions_for(self, pillar: str, line: rl.Line) -> None:
+        if not self.questions:
+            self.core_follows = True
+        if self.pillar is None:
+            self.pillar = pillar
+        elif pillar != self.pillar:
+            self.warn(line.number, f"heading {line.text!r} names another pillar than {self.pillar!r}; kept it")
+
     def start_question(self, heading: str, line: rl.Line) -> None:
         self.end_block()
-        level: Level = "core" if self.questions else "headline"
+        level: Level = "core" if self.questions or self.core_follows else "headline"
         self.questions.append(Question(heading=heading, level=level, line=line.number))
         self.states.append(_QuestionState())
         if self.pending_grade and level == "headline":
@@ -234,6 +294,9 @@ class _Builder:
 
     def finish(self, title: rl.Line) -> Report:
         self.end_block()
+        if self.site_block is not None:
+            self.warn(self.site_lines[0], f"skipped a block of site text {self.site_block.text!r} "
+                                          f"(lines {self.site_lines[0]}–{self.site_lines[-1]})")
         if not self.questions:
             raise ParseError(self.path, title.number, f"no question heading (a short line ending in '?') after "
                                                       f"the title {title.text!r}")
@@ -242,16 +305,15 @@ class _Builder:
         force_name = self.settle_grades()
         report = Report(force=self.force, force_name=force_name or jt.find_force_name(self.text, self.force),
                         year=self.year, pillar=pillar, last_updated=self.last_updated, questions=self.questions,
-                        text=self.text, path=self.path)
+                        text=self.text, path=self.path, summary=self.summary)
         report.warnings = sorted(self.warnings, key=lambda warning: warning.line)
         return report
 
-    def settle_pillar(self) -> str:
+    def settle_pillar(self) -> str | None:
         headline = self.questions[0]
-        inferred = rl.infer_pillar(headline.heading)
+        inferred = rl.infer_pillar(headline.heading) if headline.level == "headline" else None
         if self.pillar is None and inferred is None:
-            raise ParseError(self.path, headline.line, "the pillar is not stated after the title and cannot be "
-                                                       f"inferred from the headline question {headline.heading!r}")
+            return self.pillar_from_elsewhere(headline)
         if self.pillar is None:
             assert inferred is not None
             self.warn(headline.line, f"pillar not stated; inferred {inferred!r} from the headline question")
@@ -261,6 +323,19 @@ class _Builder:
                                      f"{self.pillar!r}; kept {self.pillar!r}")
         return self.pillar
 
+    def pillar_from_elsewhere(self, first: Question) -> str | None:
+        """The pillar of a page whose text neither states nor implies it: the metadata's, else its address's."""
+        where = f"the pillar is not stated after the title and cannot be inferred from {first.heading!r}"
+        if self.pillar_hint:
+            self.warn(first.line, f"{where}; took {self.pillar_hint!r} from the report's metadata")
+            return self.pillar_hint
+        from_address = rl.pillar_from_address(self.source_url or "")
+        if from_address:
+            self.warn(first.line, f"{where}; took {from_address!r} from its address {self.source_url}")
+            return from_address
+        self.warn(first.line, f"{where}, and no metadata or address gives it: left unknown")
+        return None
+
     def settle_grades(self) -> str | None:
         """Give each question its grade: the grade line, else its first judgement sentence. Returns the
         force's official name if a judgement sentence gives it."""
@@ -269,6 +344,8 @@ class _Builder:
             found = [(judgement, p.line) for p in question.paragraphs
                      for judgement in jt.find_judgements(p.text, self.force, self.year)]
             force_name = force_name or next((j.name for j, _ in found if j.name), None)
+            if question.level == "headline":
+                found = self.about_headline(question, found)
             if question.not_inspected:
                 continue  # the earlier judgement stands; this report states none
             if state.line_grade:
@@ -280,6 +357,20 @@ class _Builder:
                     self.warn(line, f"sentence states {judgement.grade!r} but the question's grade is "
                                     f"{question.grade!r} (line {question.grade_line}); kept the first")
         return force_name
+
+    def about_headline(self, question: Question,
+                       found: list[tuple[jt.Judgement, int]]) -> list[tuple[jt.Judgement, int]]:
+        """The judgements under the headline question that grade it, not the core questions it sums up: those
+        whose topic is the headline's; failing that, a lone judgement (several on other topics are a summary
+        of the core questions' grades, as the 2018/19 pages open)."""
+        kept = [(j, line) for j, line in found if jt.about_question(j, question.heading)]
+        if not kept and len(found) == 1:
+            kept = found
+        for judgement, line in found:
+            if (judgement, line) not in kept:
+                self.warn(line, f"sentence states {judgement.grade!r} {judgement.topic!r}: a summary of another "
+                                "question, not the headline question's grade")
+        return kept
 
 
 def _paragraph_key(text: str) -> str:
@@ -296,9 +387,11 @@ def mark_duplicates(questions: list[Question], warn: Callable[[int, str], None])
         repeated, original = max(shares, key=lambda share: (share[0], -share[1]), default=(0, -1))
         if keys and repeated >= DUPLICATE_SHARE * len(keys):
             question.duplicate_of = original
+            question.repeated = [p for p, key in zip(question.paragraphs, keys, strict=True)
+                                 if key in kept[original]]
             question.paragraphs = [p for p, key in zip(question.paragraphs, keys, strict=True)
                                    if key not in kept[original]]
             warn(question.line, f"question repeats {repeated} of its {len(keys)} paragraph(s) from question "
                                 f"{original} (line {questions[original].line}): marked as its duplicate; "
-                                "the repeated paragraphs are dropped")
+                                "the repeated paragraphs are recorded as a repeat, not as findings")
         kept.append({_paragraph_key(p.text) for p in question.paragraphs})

@@ -73,11 +73,17 @@ _TITLE_LINKS = {"and", "of", "the", "&"}
 _TITLE = re.compile(r"^(?P<force>[^\W\d_][\w '&.,()-]*?)\s*[-:,]?\s+PEEL\s+(?P<year>20\d\d)$")
 
 
-def title(text: str) -> tuple[str, int] | None:
-    """``("Norfolk", 2016)`` from "Norfolk PEEL 2016". The force is a name of at most six words
-    ("Avon and Somerset", "City of London"); breadcrumbs ("Home > PEEL 2016") and sentences are not titles."""
-    match = _TITLE.match(fold(text))
+_OVERVIEW_TITLE = re.compile(r"^(?P<force>[^\W\d_][\w '&.,()-]*?)\s+(?P<year>20\d\d)(?:/\d\d)?$")
+
+
+def title(text: str, *, overview: bool = False) -> tuple[str, int] | None:
+    """``("Norfolk", 2016)`` from "Norfolk PEEL 2016" (or, with ``overview``, from a force overview page's
+    "Norfolk 2016" / "Norfolk 2018/19"). The force is a name of at most six words ("Avon and Somerset",
+    "City of London"); breadcrumbs ("Home > PEEL 2016") and sentences are not titles."""
+    match = (_OVERVIEW_TITLE if overview else _TITLE).match(fold(text))
     words = match["force"].split() if match else []
+    if overview and match and words[-1] == "PEEL":
+        return None
     if not match or len(words) > 6 or not all(w[0].isupper() or w in _TITLE_LINKS for w in words):
         return None
     return match["force"].strip(), int(match["year"])
@@ -89,6 +95,39 @@ _PILLAR = re.compile(r"^(?:PEEL\s*[:-]?\s*)?(effectiveness|efficiency|legitimacy
 def pillar_line(text: str) -> str | None:
     match = _PILLAR.match(fold(text))
     return match[1].capitalize() if match else None
+
+
+def question_number(text: str) -> bool:
+    """A line that is nothing but a small number: the site's numbering of the question below it."""
+    return bool(re.fullmatch(r"\d{1,2}", text.strip()))
+
+
+_QUESTIONS_FOR = re.compile(r"^questions\s+for\s+(effectiveness|efficiency|legitimacy|leadership)\s*:?$", re.I)
+
+
+def questions_for(text: str) -> str | None:
+    """The pillar of a site heading that introduces a page's core questions ("Questions for Leadership")."""
+    match = _QUESTIONS_FOR.match(fold(text).strip())
+    return match[1].capitalize() if match else None
+
+
+# Headings of blocks the inspectorate's site puts on a report page that are not part of the report: each opens a
+# block (its own question heading and paragraphs) that runs until the report's own text resumes.
+SITE_BLOCKS = {"other inspections"}
+
+
+def site_block(text: str) -> bool:
+    """True for the heading of a block of site text ("Other inspections")."""
+    return " ".join(fold(text).lower().split()) in SITE_BLOCKS
+
+
+_ADDRESS_PILLAR = re.compile(r"/(effectiveness|efficiency|legitimacy|leadership)(?:/|\?|#|$)", re.I)
+
+
+def pillar_from_address(url: str) -> str | None:
+    """The pillar a report page's address names (".../peel-2016/norfolk/effectiveness/") or None."""
+    found = {match.lower() for match in _ADDRESS_PILLAR.findall(url)}
+    return found.pop().capitalize() if len(found) == 1 else None
 
 
 _HOW_PILLAR = {"effective": "Effectiveness", "efficient": "Efficiency", "legitimate": "Legitimacy",

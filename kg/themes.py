@@ -1,12 +1,15 @@
 """Tag report statements with themes from the SKOS theme scheme.
 
 A theme matches when one of its labels occurs in the text as whole words, ignoring case
-and the kind of apostrophe.  Each tag records the label that matched, so a reader can see why.
+and the kind of apostrophe, or when one of its cues (``peel:textCue``: a regular expression for
+the idea, not one report's phrase) matches within one sentence.  Each tag records the label, or
+the words a cue matched, so a reader can see why.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rdflib import URIRef
@@ -23,17 +26,23 @@ def _apostrophes(text: str) -> str:
     return text.replace("’", "'").replace("‘", "'")
 
 
+_SENTENCE = re.compile(r"[^.!?;]+")
+
+
 class ThemeTagger:
-    """Compiled matcher for a list of (theme, label) pairs.
+    """Compiled matcher for a list of (theme, label) pairs and (theme, cue) pairs.
 
     >>> t = ThemeTagger([(URIRef("t:da"), "domestic abuse"), (URIRef("t:cl"), "Clare's Law")])
     >>> [(str(m.theme), m.label) for m in t.tag("Victims of Domestic Abuse and Clare’s Law cases")]
     [('t:da', 'domestic abuse'), ('t:cl', "Clare's Law")]
     >>> t.tag("domestic abusers")
     []
+    >>> c = ThemeTagger([], cues=[(URIRef("t:fc"), r"\\bconstabularies\\b.*\\bwork\\s+together")])
+    >>> [(str(m.theme), m.label) for m in c.tag("Two constabularies work together. They work well.")]
+    [('t:fc', 'constabularies work together')]
     """
 
-    def __init__(self, labels: list[tuple[URIRef, str]]) -> None:
+    def __init__(self, labels: list[tuple[URIRef, str]], *, cues: Sequence[tuple[URIRef, str]] = ()) -> None:
         # Longest labels first, so "serious and organised crime" wins over "organised crime"
         # for the record of which label matched.
         ordered = sorted(labels, key=lambda pair: (-len(pair[1]), pair[1]))
@@ -42,6 +51,7 @@ class ThemeTagger:
             for theme, label in ordered
             if label.strip()
         ]
+        self._cues = [(theme, re.compile(cue, re.IGNORECASE)) for theme, cue in sorted(cues)]
 
     def tag(self, text: str) -> list[ThemeMatch]:
         """One match per theme (its longest matching label), in order of first appearance."""
@@ -53,4 +63,12 @@ class ThemeTagger:
             match = pattern.search(haystack)
             if match:
                 found[theme] = ThemeMatch(theme, label, match.start())
+        for theme, cue in self._cues:
+            if theme in found:
+                continue
+            for sentence in _SENTENCE.finditer(haystack):
+                hit = cue.search(sentence[0])
+                if hit:
+                    found[theme] = ThemeMatch(theme, " ".join(hit[0].split()), sentence.start() + hit.start())
+                    break
         return sorted(found.values(), key=lambda m: (m.start, str(m.theme)))

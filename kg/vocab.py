@@ -110,6 +110,12 @@ class Vocabulary:
                         pairs.append((theme, str(label)))
         return sorted(set(pairs))
 
+    @cached_property
+    def theme_cues(self) -> list[tuple[URIRef, str]]:
+        """(theme, cue) pairs for tagging: each ``peel:textCue``, a regular expression matched in a sentence."""
+        return sorted((theme, str(cue)) for theme, cue in self.graph.subject_objects(PEEL.textCue)
+                      if isinstance(theme, URIRef) and isinstance(cue, Literal))
+
     def label(self, iri: URIRef) -> str:
         value = self.graph.value(iri, SKOS.prefLabel)
         return str(value) if value is not None else str(iri)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from kg import judgement_text, parser
+from kg import judgement_text, overview_page, parser, reference_coverage, themes
 from kg.errors import ParseError
 from kg.judgement_text import bare_grade, find_judgements, not_inspected
 from kg.model import GRADES, Report
@@ -262,7 +262,6 @@ def test_crlf_bom_and_odd_spaces_are_normalised() -> None:
     ("empty.txt", 1, "empty"),
     ("no_title.txt", 1, "no title line"),
     ("no_question.txt", 1, "no question heading"),
-    ("pillar_unknown.txt", 2, "pillar is not stated"),
     ("not_utf8.txt", 4, "not UTF-8"),
 ])
 def test_broken_input_names_file_and_line(name: str, line: int, words: str) -> None:
@@ -306,6 +305,7 @@ def test_text_before_the_first_question_is_skipped_with_warnings() -> None:
     report = parse_report("Anyshire PEEL 2016\nEffectiveness\nAn introduction.\n- an early bullet\n"
                           + TITLE.split("\n", 2)[2] + "The force is good.\n")
     assert [w.line for w in report.warnings] == [3, 4]
+    assert [p.text for p in report.summary] == ["An introduction."]
     assert report.overall_grade == GOOD
 
 
@@ -396,6 +396,91 @@ def test_not_inspected_lines() -> None:
     assert not not_inspected("Custody suites were not inspected in 2017 but the force is good.")
 
 
-@pytest.mark.parametrize("module", [parser, judgement_text])
+@pytest.mark.parametrize("module", [parser, judgement_text, overview_page, reference_coverage, themes])
 def test_docstring_examples_run(module: Any) -> None:
     assert doctest.testmod(module).failed == 0
+
+
+# --- pages the format above does not cover: never lose a page, never invent a grade -------------------
+
+def test_a_page_without_a_pillar_is_not_lost() -> None:
+    """Was a ParseError ("the pillar cannot be inferred"); now a Report whose pillar is unknown, with a warning."""
+    report = parse_file(FIXTURES / "pillar_unknown.txt")
+    assert (report.force, report.year, report.pillar, report.overall_grade) == ("Anyshire", 2016, None, GOOD)
+    assert report.to_json()["pillar"] is None
+    assert [w.line for w in report.warnings] == [2] and "left unknown" in report.warnings[0].message
+
+
+@pytest.mark.parametrize(("hint", "url", "pillar", "words"), [
+    ("Legitimacy", None, "Legitimacy", "report's metadata"),
+    (None, "https://example.org/peel-2016/anyshire/efficiency/", "Efficiency", "from its address"),
+    ("Leadership", "https://example.org/peel-2016/anyshire/efficiency/", "Leadership", "report's metadata"),
+])
+def test_pillar_from_metadata_then_address(hint: str | None, url: str | None, pillar: str, words: str) -> None:
+    report = parse_file(FIXTURES / "pillar_unknown.txt", pillar=hint, source_url=url)
+    assert report.pillar == pillar and words in report.warnings[0].message and report.warnings[0].line == 2
+
+
+def test_site_block_with_a_question_of_its_own_is_skipped_and_the_pillar_comes_from_questions_for() -> None:
+    """Was a ParseError: the site block's question was taken for the headline and named no pillar."""
+    report = parse_file(FIXTURES / "site_block_leadership.txt")
+    assert (report.force, report.year, report.pillar, report.last_updated) == ("Wessex", 2016, "Leadership",
+                                                                               "2016-12-08")
+    assert [(q.level, q.heading, q.grade) for q in report.questions] == [
+        ("core", "How well does the force understand leadership?", None),
+        ("core", "How well does the force develop leadership?", None)]
+    assert [p.line for p in report.summary] == [15, 17]
+    assert [len(q.areas_for_improvement) for q in report.questions] == [1, 0]
+    site = [w for w in report.warnings if "site text" in w.message]
+    assert [(w.line, "lines 5–11" in w.message or "lines 1–1" in w.message) for w in site] == [(1, True), (5, True)]
+    assert report.to_json()["summary"][0].startswith("This inspection looked")
+    assert all(report.text[p.start:p.end] == p.text for p in report.summary)
+
+
+def test_2018_summary_of_core_grades_is_not_the_headline_grade() -> None:
+    """Was an invented grade: the first core question's grade in the summary was taken for the headline's."""
+    report = parse_file(FIXTURES / "integrated_2018.txt")
+    assert (report.year, report.pillar) == (2018, "Effectiveness")
+    assert [(q.level, q.grade) for q in report.questions] == [
+        ("headline", None), ("core", GOOD), ("core", RI), ("core", GOOD)]
+    summaries = [w.line for w in report.warnings if "summary of another question" in w.message]
+    assert summaries == [9, 11, 13]
+    assert [len(q.areas_for_improvement) for q in report.questions] == [0, 0, 2, 0]
+
+
+def test_a_lone_headline_judgement_on_the_pillar_still_grades_the_headline() -> None:
+    report = parse_report("Anyshire PEEL 2018\nHow effectively does the force reduce crime and keep people safe?\n"
+                          "Anyshire Police is good at reducing crime and keeping people safe.\n")
+    assert report.overall_grade == GOOD and report.pillar == "Effectiveness"
+
+
+def test_grade_line_after_the_last_updated_date_is_directly_under_its_heading() -> None:
+    """Was a warning on every 2015–2018 page, where the site puts the date between the heading and the grade."""
+    report = parse_report("Anyshire PEEL 2015\nEffectiveness\nHow effective is the force at keeping people safe "
+                          "and reducing crime?\nLast updated 18/02/2016\nRequires improvement\nThe force knows its "
+                          "communities.\n")
+    assert report.overall_grade == RI and report.last_updated == "2016-02-18" and report.warnings == []
+
+
+def test_a_lone_question_number_is_not_a_paragraph() -> None:
+    report = parse_report(TITLE + "The force is good.\n1\nHow well does the force understand demand?\nGood\n")
+    assert [p.text for p in report.questions[0].paragraphs] == ["The force is good."]
+    assert [w.line for w in report.warnings] == [5] and "question number" in report.warnings[0].message
+
+
+def test_a_force_overview_page_gives_its_pillar_grades() -> None:
+    """Was: "no title line" and no output; the page's title is "<Force> <year>", its grades one sentence each."""
+    report = parse_file(FIXTURES / "force_overview.txt")
+    assert (report.kind, report.force, report.year, report.pillar, report.questions) == (
+        "overview", "Wessex", 2017, None, [])
+    assert [(g.pillar, g.grade, g.line) for g in report.pillar_grades] == [
+        ("Effectiveness", None, 9), ("Efficiency", RI, 11), ("Legitimacy", GOOD, 13)]
+    data = report.to_json()
+    assert data["kind"] == "overview" and data["pillar_grades"][1] == {"pillar": "Efficiency", "grade": RI,
+                                                                         "line": 11}
+    assert report.warnings[0].line == 3
+
+
+def test_a_page_without_any_title_still_fails_naming_its_first_line() -> None:
+    with pytest.raises(ParseError, match="no title line"):
+        parse_report("Skip to content\nSome text about policing.\n", path="x.txt")

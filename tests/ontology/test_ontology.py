@@ -84,15 +84,17 @@ def test_ontology_defines_the_agreed_terms(ontology: Graph) -> None:
     classes = {
         "Force", "PartnerOrganisation", "Inspection", "Report", "Question", "Judgement", "Statement", "Finding",
         "AreaForImprovement", "CauseOfConcern", "Recommendation", "Theme", "ThemeTag", "Grade", "Pillar",
-        "OrganisationType",
+        "OrganisationType", "ReportSection", "GradeClaim",
     }
     objects = {
         "force", "pillar", "question", "inspection", "report", "sourceReport", "grade", "theme", "themeTag",
-        "mentions", "worksWith", "organisationType", "gradeScale",
+        "taggedTheme", "duplicateOf", "conflictsWith", "claimedGrade", "mentions", "worksWith", "organisationType",
+        "gradeScale",
     }
     data = {
         "policeUkId", "onsCode", "region", "wikidataId", "year", "questionNumber", "ordinal", "text", "startOffset",
         "endOffset", "line", "rank", "notGradedReason", "carriedForward", "matchedLabel", "mentionCount",
+        "repeatedParagraphs", "textCue",
     }
     assert set(terms(ontology, OWL.Class)) == {PEEL[n] for n in classes}
     assert set(terms(ontology, OWL.ObjectProperty)) == {PEEL[n] for n in objects}
