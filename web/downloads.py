@@ -4,6 +4,8 @@ Files are sent from the release folder with ``send_from_directory``: streamed (t
 ``sendfile`` where it has one), with ``ETag``/``Last-Modified``, conditional GET and byte
 ranges, and a ``Repr-Digest`` header (RFC 9530) carrying the file's SHA-256.  Only the
 names of ``kg.dumps.DOWNLOADS`` and ``SHA256SUMS`` are served; anything else is 404.
+``dump.nq.gz`` is ``application/gzip`` with no ``Content-Encoding``: the bytes sent are the
+file's, so any client saves what ``SHA256SUMS`` lists, and ``Accept-Encoding`` changes nothing.
 """
 
 from __future__ import annotations
@@ -40,6 +42,9 @@ def file(name: str) -> Response:
         raise NotFound(f"this release has no {name}")
     response = send_from_directory(release.path, name, conditional=True, etag=True)
     response.headers["Content-Type"] = entry.media_type if entry else "text/plain; charset=utf-8"
+    # send_file guesses "gzip" from the .gz name and sends it as Content-Encoding, which tells
+    # every client to undo it: a gzip file is the representation itself, not a transfer coding.
+    response.headers.pop("Content-Encoding", None)
     digest = read_checksums(release.path).get(name)
     if digest:
         response.headers["Repr-Digest"] = f"sha-256=:{base64.b64encode(bytes.fromhex(digest)).decode()}:"
