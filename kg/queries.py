@@ -1,11 +1,19 @@
 """Canned queries: ``queries/{name}.rq`` files with a header comment, and parameter binding.
 
-Header format (comment lines before the query)::
+Header format (comment lines before the query, a blank line after each)::
 
     # title: Graded judgements
+
     # description: One row per graded judgement …
+
     # param: force ?f force optional  The force, by its police.uk id (norfolk)
+
     # param: year ?year year optional  The inspection year (2016)
+
+The blank lines are there for SPARQLWrapper: it finds a query's form by the first keyword
+(SELECT, ADD, MOVE, LOAD …) left after removing comments, and its comment pattern removes only
+every other line of a run of comment lines, so "address" in a second line read as ADD and the
+query went out as an update.  ``tests/kg/test_queries_sparqlwrapper.py`` holds every file to it.
 
 Each query holds one ``VALUES (?f ?year) { (UNDEF UNDEF) }`` line at the start of its WHERE
 clause, so the file runs as it is.  Binding replaces that single row of UNDEFs with RDF
@@ -116,6 +124,8 @@ def parse_query_file(path: Path) -> CannedQuery:
     header: dict[str, str] = {}
     params: list[Parameter] = []
     for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
         if not line.startswith("#"):
             break
         match = re.match(r"#\s*(\w+):\s*(.*)$", line)

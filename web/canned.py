@@ -4,7 +4,8 @@
 page or, for ``Accept: application/json``, as JSON; ``/queries/{name}`` runs one with the
 parameters of the URL bound as values and shows a table; ``/queries/{name}.json`` and
 ``.csv`` give the same answer as SPARQL JSON results and CSV — what ``peelkg query NAME``
-prints.  Every run goes through the SPARQL endpoint's query service: same limits, row cap
+prints; ``/queries/{name}.rq`` is its text (``application/sparql-query``), with the URL's
+parameters bound, ready for any SPARQL client.  Every run goes through the SPARQL endpoint's query service: same limits, row cap
 (``X-SPARQL-MaxRows``), cache and time limit.
 """
 
@@ -59,6 +60,12 @@ def results(name: str, ext: str) -> Response:
     if answer.truncated:
         response.headers[MAX_ROWS_HEADER] = str(service().max_rows)
     return response
+
+
+@bp.get("/queries/<name>.rq")
+def text(name: str) -> Response:
+    body = get_query(name).bind(_values(request.args.to_dict()))
+    return Response(body, content_type="application/sparql-query; charset=utf-8")
 
 
 def describe(query: CannedQuery) -> dict[str, object]:
