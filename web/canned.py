@@ -5,8 +5,8 @@ page or, for ``Accept: application/json``, as JSON; ``/queries/{name}`` runs one
 parameters of the URL bound as values and shows a table; ``/queries/{name}.json`` and
 ``.csv`` give the same answer as SPARQL JSON results and CSV — what ``peelkg query NAME``
 prints; ``/queries/{name}.rq`` is its text (``application/sparql-query``), with the URL's
-parameters bound, ready for any SPARQL client.  Every run goes through the SPARQL endpoint's query service: same limits, row cap
-(``X-SPARQL-MaxRows``), cache and time limit.
+parameters bound, ready for any SPARQL client.  Every run goes through the SPARQL endpoint's
+query service: same limits, row cap (``X-SPARQL-MaxRows``), cache and time limit.
 """
 
 from __future__ import annotations
