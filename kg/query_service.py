@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from .errors import QueryTimeout
+from .errors import BadQuery, QueryTimeout
 from .query_budget import QueryBudget
 from .query_cache import ResultCache
 from .query_exec import Answer, Job
@@ -102,5 +102,28 @@ class QueryService:
             self.cache.put(key, answer)
         return answer
 
+    def complete(self, text: str, info: QueryInfo, fmt: str, dataset: Dataset | None = None, *,
+                 client: str = "") -> Answer:
+        """:meth:`answer`, refused with ``BadQuery`` (400) when it would have to be cut at ``max_rows``.
+
+        What a program gets: a whole answer or a 400 naming the cap, never a cut one that its
+        client would pass on as complete (``docs/decisions/0308-refuse-cut-answers.md``).
+        """
+        answer = self.answer(text, info, fmt, dataset, client=client)
+        if answer.truncated:
+            raise BadQuery(too_many_rows(self.max_rows))
+        return answer
+
     def close(self) -> None:
         self.pool.close()
+
+
+def too_many_rows(max_rows: int) -> str:
+    """Why an answer over the cap is refused, and what to do instead.
+
+    >>> too_many_rows(10).split(";")[0]
+    'the answer has more than 10 rows (or triples), the most this endpoint sends (max_rows)'
+    """
+    return (f"the answer has more than {max_rows} rows (or triples), the most this endpoint sends (max_rows); "
+            f"it is refused rather than sent cut short: add LIMIT {max_rows} or less to the query "
+            "(ORDER BY and OFFSET page through the rest), or use the dumps at /download/")

@@ -55,7 +55,7 @@ def page(name: str) -> Response:
 @bp.get("/queries/<name>.<any(json, csv):ext>")
 def results(name: str, ext: str) -> Response:
     text = get_query(name).bind(_values(request.args.to_dict()))
-    answer = service().answer(text, service().check(text), ext, client=client())
+    answer = service().complete(text, service().check(text), ext, client=client())
     response = Response(answer.body, content_type=_DATA_FORMATS[ext].content_type)
     if answer.truncated:
         response.headers[MAX_ROWS_HEADER] = str(service().max_rows)

@@ -59,7 +59,8 @@ class Settings:
         10.0, "Wall-clock limit of one SPARQL query, in seconds; past it the endpoint answers 503."
     )
     max_rows: int = setting(
-        10000, "Most rows a SPARQL SELECT answers; a cut result says so in the X-SPARQL-MaxRows header."
+        10000, "Most rows (or triples) a SPARQL answer holds; a larger answer is refused with 400 naming the cap "
+        "(the query page shows the first rows with a notice and the X-SPARQL-MaxRows header)."
     )
     page_rows: int = setting(
         1000, "Most result rows an HTML query page shows (the page says so and links the downloads, which hold "

@@ -96,7 +96,7 @@ def endpoint() -> Response:
     info = service().check(query_request.query)
     assert info.form is not None
     fmt = choose(kind_of(info.form), query_request.formats, request.accept_mimetypes, html=False)
-    answer = service().answer(query_request.query, info, fmt.key, query_request.dataset, client=client())
+    answer = service().complete(query_request.query, info, fmt.key, query_request.dataset, client=client())
     return answer_response(answer, fmt)
 
 

@@ -312,11 +312,13 @@ def capped_app(data_dir: object, store: LocalStore, release: Release) -> Iterato
     app.extensions["peelkg.sparql"].close()
 
 
-def test_the_row_cap_is_announced_in_header_and_page(capped_app: Flask) -> None:
+def test_an_answer_over_the_cap_is_refused_and_the_page_shows_its_start(capped_app: Flask) -> None:
     client = capped_app.test_client()
-    data = client.get("/sparql", query_string={"query": "SELECT * { ?s ?p ?o }", "format": "csv"})
-    assert data.headers["X-SPARQL-MaxRows"] == "5"
-    assert data.data.count(b"\r\n") == 1 + 5
+    for query, fmt in (("SELECT * { ?s ?p ?o }", "csv"), ("CONSTRUCT WHERE { ?s ?p ?o }", "nt")):
+        data = client.get("/sparql", query_string={"query": query, "format": fmt})
+        assert data.status_code == 400 and "more than 5 rows" in data.get_data(as_text=True)
+    canned = client.get("/queries/forces.csv")
+    assert canned.status_code == 400 and "LIMIT 5" in canned.get_data(as_text=True)
     page = client.get("/sparql", query_string={"query": "SELECT * { ?s ?p ?o }"}, headers={"Accept": "text/html"})
     assert page.headers["X-SPARQL-MaxRows"] == "5" and "cut at 5 rows" in page.get_data(as_text=True)
     whole = client.get("/sparql", query_string={"query": "SELECT * { ?s ?p ?o } LIMIT 5", "format": "csv"})
