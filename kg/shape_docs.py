@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from .namespaces import DCTERMS, OWL, RDF, RDFS, SH, SHAPES
@@ -129,7 +129,6 @@ class ValidationSummary:
 def summarise_validation(report: Graph) -> ValidationSummary:
     """Group the results of a SHACL validation report; violations first, then warnings, then infos."""
     bind_prefixes(report)
-    conforms = all(o == Literal(True) for o in report.objects(None, SH.conforms))
     groups: dict[tuple[str, str, str, str], ResultGroup] = {}
     counts: dict[str, int] = defaultdict(int)
     for result in report.subjects(RDF.type, SH.ValidationResult):
@@ -153,7 +152,9 @@ def summarise_validation(report: Graph) -> ValidationSummary:
         rank = SEVERITY_ORDER.index(g.severity) if g.severity in SEVERITY_ORDER else len(SEVERITY_ORDER)
         return rank, -g.count, g.message
 
-    return ValidationSummary(conforms, dict(counts), sorted(groups.values(), key=order))
+    # A release conforms when it has no violation; the report's own sh:conforms is stricter
+    # (SHACL §3.6.1: false beside any result, warnings included).
+    return ValidationSummary(counts["Violation"] == 0, dict(counts), sorted(groups.values(), key=order))
 
 
 __all__ = ["Constraint", "NodeShapeDoc", "ResultGroup", "ShapesDoc", "ValidationSummary", "describe_shapes",
