@@ -32,6 +32,8 @@ def render_error(status: int, title: str, message: str) -> Response:
             render_template("error.html", status=status, title=title, message=message), mimetype="text/html"
         )
     response.status_code = status
+    if not request.path.endswith(".json"):
+        response.vary.add("Accept")  # HTML or JSON was chosen by the Accept header
     return response
 
 

@@ -10,7 +10,7 @@ every document carries a ``Link`` header to each of its formats (:func:`alternat
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import Response, g
 from rdflib import Graph, URIRef
@@ -33,14 +33,15 @@ class Format:
 FORMATS: tuple[Format, ...] = (
     Format("html", "text/html", None, "HTML"),
     Format("ttl", "text/turtle", "turtle", "Turtle", ("application/x-turtle",)),
-    Format("jsonld", "application/ld+json", "json-ld", "JSON-LD"),
+    Format("jsonld", "application/ld+json", "json-ld", "JSON-LD", ("application/json",)),
     Format("rdf", "application/rdf+xml", "xml", "RDF/XML"),
     Format("nt", "application/n-triples", "nt", "N-Triples"),
 )
 HTML = FORMATS[0]
 BY_SUFFIX = {f.suffix: f for f in FORMATS}
-_BY_MEDIA_TYPE = {m: f for f in FORMATS for m in (f.media_type, *f.aliases)}
-_OFFERED = [m for f in FORMATS for m in (f.media_type, *f.aliases)]  # in order of preference on a tie
+_BY_MEDIA_TYPE = {f.media_type: f for f in FORMATS}
+_BY_ALIAS = {m: f for f in FORMATS for m in f.aliases}
+_OFFERED = [f.media_type for f in FORMATS]  # in order of preference on a tie
 
 
 def split_suffix(path: str) -> tuple[str, Format | None]:
@@ -65,11 +66,28 @@ def negotiate(accept: MIMEAccept) -> Format | None:
     'ttl'
     >>> negotiate(parse_accept_header("image/png", MIMEAccept)) is None
     True
+
+    A wildcard matches only the registered types, never an alias (``application/*`` is not
+    answered as ``application/x-turtle``); an alias named outright is answered in its own
+    type: ``application/json`` gets JSON-LD labelled ``application/json`` (RFC 9110 §12.5.1:
+    the type answered is one the request accepts).
+
+    >>> negotiate(parse_accept_header("application/*", MIMEAccept)).media_type
+    'application/ld+json'
+    >>> negotiate(parse_accept_header("application/json", MIMEAccept)).media_type
+    'application/json'
+    >>> negotiate(parse_accept_header("application/x-turtle", MIMEAccept)).suffix
+    'ttl'
     """
     if not accept:
         return HTML
     best = accept.best_match(_OFFERED)
-    return _BY_MEDIA_TYPE[best] if best else None
+    if best:
+        return _BY_MEDIA_TYPE[best]
+    named = sorted(((q, m) for m, q in accept if q > 0 and m in _BY_ALIAS), reverse=True)
+    if not named:
+        return None
+    return replace(_BY_ALIAS[named[0][1]], media_type=named[0][1])
 
 
 def choose(suffix_format: Format | None, accept: MIMEAccept) -> Format | None:

@@ -114,7 +114,7 @@ def test_link_header_names_every_format(live_server: str) -> None:
     ("application/rdf+xml;q=0.1, text/turtle;q=0.2, text/html;q=0.05", "text/turtle"),
     ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "text/html"),
     ("*/*", "text/html"),
-    ("application/x-turtle", "text/turtle"),
+    ("application/x-turtle", "application/x-turtle"),  # Turtle, in the type asked for
     ("text/turtle;q=0, */*;q=0.1", "text/html"),
 ])
 def test_negotiation_follows_q_values(live_server: str, accept: str, media_type: str) -> None:
