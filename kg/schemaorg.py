@@ -2,9 +2,12 @@
 
 :func:`entity` maps a :class:`~kg.describe.Description` to one schema.org node (``@id`` is the
 entity's IRI, ``url`` the page's address): a force is a ``GovernmentOrganization``, a report a
-``Report``, a statement a ``Quotation`` of its report, a judgement a ``Rating``, a concept
+``Report``, a statement a ``Quotation`` of its report, a judgement a ``Review`` of its force whose
+``reviewRating`` is the grade (``itemReviewed`` is a property of a review, not of a ``Rating``), a concept
 (grade, pillar, question, theme) a ``DefinedTerm`` of its ``DefinedTermSet``, anything else a
-``Thing``.  :func:`dataset` describes the whole dataset as a ``Dataset``, :func:`item_list` an index.
+``Thing``.  Sources are ``isBasedOn`` of a creative work and ``subjectOf`` of anything else
+(``isBasedOn`` belongs to ``CreativeWork``).  :func:`dataset` describes the whole dataset as a
+``Dataset``, :func:`item_list` an index.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from .overview import Overview
 from .profiles import Link
 
 CONTEXT = "https://schema.org"
+CREATIVE_WORKS = {"Report", "Quotation", "Review", "DefinedTermSet", "Dataset"}  # subtypes of CreativeWork
 _TYPES = (
     (PEEL.Force, "GovernmentOrganization"),
     (PEEL.PartnerOrganisation, "Organization"),
@@ -29,7 +33,7 @@ _TYPES = (
     (PEEL.AreaForImprovement, "Quotation"),
     (PEEL.CauseOfConcern, "Quotation"),
     (PEEL.Recommendation, "Quotation"),
-    (PEEL.Judgement, "Rating"),
+    (PEEL.Judgement, "Review"),
     (PEEL.Inspection, "Event"),
     (SKOS.ConceptScheme, "DefinedTermSet"),
     (SKOS.Concept, "DefinedTerm"),
@@ -76,11 +80,11 @@ def entity(description: Description, page_url: str) -> dict[str, Any]:
         if p.report:
             node["isBasedOn"] = {"@type": "Report", "@id": p.report, "name": p.report_title or "",
                                  **({"url": p.report_url} if p.report_url else {})}
-    elif kind == "Rating":
+    elif kind == "Review":
         grade = d.first(PEEL.grade)
         if grade is not None:
-            node["ratingValue"] = d.label_of(str(grade))
-            node["bestRating"], node["worstRating"] = "Outstanding", "Inadequate"
+            node["reviewRating"] = {"@type": "Rating", "ratingValue": d.label_of(str(grade)),
+                                    "bestRating": "Outstanding", "worstRating": "Inadequate"}
         force = d.first(PEEL.force)
         if force is not None:
             node["itemReviewed"] = {"@type": "GovernmentOrganization", "@id": str(force),
@@ -92,8 +96,11 @@ def entity(description: Description, page_url: str) -> dict[str, Any]:
         notation = d.first(SKOS.notation)
         if notation is not None:
             node["termCode"] = str(notation)
-    if d.provenance.sources and kind not in ("Report",):
-        node["isBasedOn"] = node.get("isBasedOn") or [s for s in d.provenance.sources if s.startswith("http")]
+    sources = [s for s in d.provenance.sources if s.startswith("http")]
+    if sources and kind in CREATIVE_WORKS and kind != "Report":
+        node["isBasedOn"] = node.get("isBasedOn") or sources
+    elif sources and kind not in CREATIVE_WORKS:
+        node["subjectOf"] = [{"@type": "CreativeWork", "url": s} for s in sources]
     return node
 
 
