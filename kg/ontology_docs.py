@@ -181,8 +181,9 @@ def _property(graph: Graph, iri: URIRef, kind: str) -> PropertyDoc:
     )
 
 
-def describe_ontology(graph: Graph) -> OntologyDoc:
-    """Every named ``owl:Class`` and object/datatype property of ``graph``, sorted by name, cross-referenced."""
+def describe_ontology(graph: Graph, meta: URIRef = ONTOLOGY) -> OntologyDoc:
+    """Every named ``owl:Class`` and object/datatype property of ``graph``, sorted by name, cross-referenced;
+    ``meta`` is the ontology's own IRI (title, version, licence)."""
     properties = sorted(
         [_property(graph, p, "object") for p in graph.subjects(RDF.type, OWL.ObjectProperty) if isinstance(p, URIRef)]
         + [_property(graph, p, "datatype") for p in graph.subjects(RDF.type, OWL.DatatypeProperty)
@@ -211,7 +212,6 @@ def describe_ontology(graph: Graph) -> OntologyDoc:
         for range_ in prop.ranges:
             if range_.iri in classes:
                 classes[range_.iri].used_by.append(prop.term)
-    meta = ONTOLOGY
     return OntologyDoc(
         iri=str(meta), title=text_of(graph, meta, DCTERMS.title, RDFS.label),
         description=text_of(graph, meta, DCTERMS.description, RDFS.comment),

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, XSD
 
 from .namespaces import BASE
 from .query_guard import Limits
@@ -85,4 +85,52 @@ def describe(endpoint: str, graphs: Sequence[str], limits: Limits, *, query_time
     g.add((service, LIMITS.maxTriplePatterns, Literal(limits.max_triple_patterns)))
     for allowed in limits.service_allowlist:
         g.add((service, LIMITS.allowedService, URIRef(allowed)))
+    return g
+
+
+ENDPOINT_VOCABULARY = URIRef(BASE + "def/endpoint")
+_TERMS = (  # name, kind, range, label, definition
+    ("queryTimeout", OWL.DatatypeProperty, XSD.decimal, "query timeout",
+     "Wall-clock seconds a query may run before the service stops it and answers 503."),
+    ("maxRows", OWL.DatatypeProperty, XSD.integer, "maximum rows",
+     "Most result rows (or triples) an answer holds; a larger answer is refused with 400."),
+    ("maxQueryBytes", OWL.DatatypeProperty, XSD.integer, "maximum query size",
+     "Longest query text accepted, in bytes (413 beyond)."),
+    ("maxNesting", OWL.DatatypeProperty, XSD.integer, "maximum nesting",
+     "Deepest nesting of groups, brackets and sub-queries accepted (400 beyond)."),
+    ("maxTriplePatterns", OWL.DatatypeProperty, XSD.integer, "maximum triple patterns",
+     "Most triple patterns accepted in one query (400 beyond)."),
+    ("allowedService", OWL.ObjectProperty, None, "allowed SERVICE endpoint",
+     "A SPARQL endpoint that a SERVICE clause of a query sent to this service may call."),
+)
+
+
+def endpoint_vocabulary() -> Graph:
+    """The terms of ``LIMITS`` as a small OWL vocabulary, what ``/def/endpoint`` answers.
+
+    >>> sorted(str(t).rsplit("#")[1] for t in endpoint_vocabulary().subjects(RDFS.domain, SD.Service))[:2]
+    ['allowedService', 'maxNesting']
+    """
+    g = Graph()
+    g.bind("limits", LIMITS)
+    g.bind("sd", SD)
+    g.bind("owl", OWL)
+    g.add((ENDPOINT_VOCABULARY, RDF.type, OWL.Ontology))
+    g.add((ENDPOINT_VOCABULARY, DCTERMS.title, Literal("PEEL endpoint limits vocabulary", lang="en")))
+    g.add((ENDPOINT_VOCABULARY, DCTERMS.description, Literal(
+        "Terms for the limits of a SPARQL service, which the SPARQL 1.1 Service Description vocabulary lacks; "
+        "the service description of this dataset's endpoint states its limits with them.", lang="en")))
+    vann = Namespace("http://purl.org/vocab/vann/")
+    g.add((ENDPOINT_VOCABULARY, vann.preferredNamespacePrefix, Literal("limits")))
+    g.add((ENDPOINT_VOCABULARY, vann.preferredNamespaceUri, Literal(str(LIMITS))))
+    g.add((ENDPOINT_VOCABULARY, RDFS.seeAlso, URIRef("https://www.w3.org/TR/sparql11-service-description/")))
+    for name, kind, range_, label, definition in _TERMS:
+        iri = LIMITS[name]
+        g.add((iri, RDF.type, kind))
+        g.add((iri, RDFS.isDefinedBy, ENDPOINT_VOCABULARY))
+        g.add((iri, RDFS.label, Literal(label, lang="en")))
+        g.add((iri, RDFS.comment, Literal(definition, lang="en")))
+        g.add((iri, RDFS.domain, SD.Service))
+        if range_ is not None:
+            g.add((iri, RDFS.range, range_))
     return g

@@ -20,7 +20,7 @@ from .settings import Settings
 # One blueprint per surface; each module exposes ``bp``.
 BLUEPRINTS: tuple[str, ...] = ("web.pages", "web.security", "web.caching",
                                "web.downloads", "web.dataset", "web.ontology_docs", "web.search",
-                               "web.sparql", "web.canned", "web.analytics", "web.reconcile")
+                               "web.sparql", "web.canned", "web.analytics", "web.reconcile", "web.identifiers")
 
 
 def create_app(settings: Settings, store: Store, *, release: Release | None = None) -> Flask:
