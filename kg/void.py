@@ -61,6 +61,9 @@ CATALOG, SERVICE, PUBLISHER, DESCRIPTION = (URIRef(f"{DATASET}#{part}")
 SPARQL_ENDPOINT = URIRef(BASE + "sparql")
 DOWNLOAD = BASE + "download/"
 SPDX = Namespace("http://spdx.org/rdf/terms#")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+DCATAP = Namespace("http://data.europa.eu/r5r/")
+PROV_NS = Namespace("http://www.w3.org/ns/prov#")
 IANA = "http://www.iana.org/assignments/media-types/"
 EU = "http://publications.europa.eu/resource/authority/"
 FILE_TYPES = {"application/n-quads": "RDF_N_QUADS", "text/turtle": "RDF_TURTLE", "application/ld+json": "JSON_LD",
@@ -281,7 +284,8 @@ def describe(stats: Statistics, files: list[DistributionFile], *, issued: dateti
     g.add((DATASET, DCTERMS.publisher, PUBLISHER))
     g.add((DATASET, DCTERMS.license, OGL))
     g.add((DATASET, DCTERMS.rights, rights))
-    g.add((DATASET, DCTERMS.source, URIRef("https://www.justiceinspectorates.gov.uk/hmicfrs/peel-assessments/")))
+    # dcterms:source is for a dataset (DCAT-AP); the inspectorate's pages are what it is derived from.
+    g.add((DATASET, PROV_NS.wasDerivedFrom, URIRef("https://www.justiceinspectorates.gov.uk/hmicfrs/peel-assessments/")))
     g.add((DATASET, DCTERMS.issued, when))
     g.add((DATASET, DCTERMS.modified, when))
     g.add((DATASET, DCAT_VERSION, Literal(version)))
@@ -321,7 +325,58 @@ def describe(stats: Statistics, files: list[DistributionFile], *, issued: dateti
     g.add((SERVICE, DCTERMS.license, OGL))
     _linksets(g, stats)
     _partitions(g, stats)
+    _dcat_ap_recommended(g, when)
+    _type_objects(g)
     return g
+
+
+# DCAT-AP 3.0.1 (range.ttl): the class each property's object must have.  Every object of these
+# properties in the description is typed with it, so a harvester need not dereference it.
+DCAT_AP_RANGES = {
+    DCTERMS.license: DCTERMS.LicenseDocument, DCTERMS["format"]: DCTERMS.MediaTypeOrExtent,
+    DCAT.mediaType: DCTERMS.MediaType, DCAT.compressFormat: DCTERMS.MediaType,
+    DCTERMS.conformsTo: DCTERMS.Standard, DCTERMS.publisher: FOAF.Agent, DCTERMS.language: DCTERMS.LinguisticSystem,
+    DCTERMS.spatial: DCTERMS.Location, DCAT.landingPage: FOAF.Document, FOAF.homepage: FOAF.Document,
+    DCAT.theme: SKOS.Concept, DCAT.themeTaxonomy: SKOS.ConceptScheme, DCAT.endpointDescription: RDFS.Resource,
+    DCAT.contactPoint: VCARD.Kind, SPDX.algorithm: SPDX.ChecksumAlgorithm, DCATAP.availability: SKOS.Concept,
+    DCTERMS.type: SKOS.Concept,
+}
+
+
+def _type_objects(g: Graph) -> None:
+    for prop, cls in DCAT_AP_RANGES.items():
+        for obj in set(g.objects(None, prop)):
+            if isinstance(obj, URIRef | BNode) and cls != RDFS.Resource:
+                g.add((obj, RDF.type, cls))
+
+
+def _dcat_ap_recommended(g: Graph, when: Literal) -> None:
+    """What DCAT-AP 3.0.1 recommends beyond the mandatory (shapes_recommended.ttl)."""
+    contact = URIRef(f"{DATASET}#contact")
+    g.add((contact, RDF.type, VCARD.Organization))
+    g.add((contact, VCARD.fn, Literal("The peelkg project")))
+    g.add((contact, VCARD.hasURL, URIRef(BASE)))
+    for node in (DATASET, SERVICE):
+        g.add((node, DCAT.contactPoint, contact))
+    for prop, value in ((DCTERMS.issued, when), (DCTERMS.modified, when),
+                        (DCTERMS.language, URIRef(EU + "language/ENG")), (DCTERMS.spatial, ENGLAND_AND_WALES),
+                        (DCAT.themeTaxonomy, URIRef(EU + "data-theme"))):
+        g.add((CATALOG, prop, value))
+    g.add((SERVICE, DCTERMS.publisher, PUBLISHER))
+    g.add((SERVICE, DCAT.endpointDescription, SPARQL_ENDPOINT))  # it answers its service description
+    g.add((SERVICE, DCAT.theme, URIRef(EU + "data-theme/JUST")))
+    g.add((SERVICE, DCAT.keyword, Literal("SPARQL", lang="en")))
+    # labels of the EU authority-table concepts used (their own labels, publications.europa.eu)
+    g.add((URIRef(EU + "data-theme"), DCTERMS.title, Literal("Data theme", lang="en")))
+    g.add((URIRef(EU + "data-theme/JUST"), SKOS.prefLabel,
+           Literal("Justice, legal system and public safety", lang="en")))
+    g.add((URIRef(EU + "planned-availability/AVAILABLE"), SKOS.prefLabel, Literal("available", lang="en")))
+    attribution = URIRef("http://purl.org/adms/licencetype/Attribution")
+    g.add((OGL, DCTERMS.type, attribution))  # OGL v3: reuse must attribute the source
+    g.add((attribution, SKOS.prefLabel, Literal("Attribution", lang="en")))
+    for distribution in set(g.objects(DATASET, DCAT.distribution)):
+        # available for as long as the release is served (the EU planned-availability vocabulary)
+        g.add((distribution, DCATAP.availability, URIRef(EU + "planned-availability/AVAILABLE")))
 
 
 def write_void(built: Built, store: ox.Store, folder: Path) -> dict[str, Any]:
