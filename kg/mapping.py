@@ -131,6 +131,7 @@ def judgement_triples(graph: Graph, facts: JudgementFacts, label: str) -> URIRef
             graph.add((claim, PEEL.claimedGrade, grade_iri(slugify(grade))))
         graph.add((claim, DCTERMS.source, URIRef(source)))
         graph.add((claim, PEEL.conflictsWith, iri))
+        graph.add((iri, PEEL.conflictingClaim, claim))  # so the judgement's documents and page include it
     return iri
 
 
@@ -220,6 +221,7 @@ def repeated_section_triples(graph: Graph, report: Report, ctx: ReportContext, r
         section = URIRef(f"{report_node}#section-{number}")
         original = URIRef(f"{report_node}#section-{original_number}")
         for node, about in ((section, question_node), (original, original_question)):
+            graph.add((report_node, DCTERMS.hasPart, node))  # so the report's documents and page include it
             graph.add((node, RDF.type, PEEL.ReportSection))
             graph.add((node, PEEL.question, about))
             graph.add((node, PEEL.sourceReport, report_node))

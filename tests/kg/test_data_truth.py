@@ -62,6 +62,8 @@ def test_repeated_section_is_recorded_with_its_span(built: Built) -> None:
     assert report.text[start:end].startswith("Norfolk and Suffolk constabularies work together")
     assert int(str(value(ds, section, PEEL.repeatedParagraphs))) == 4
     assert value(ds, section, PEEL.sourceReport) == URIRef(node)
+    parts = {o for _, _, o, _ in ds.quads((URIRef(node), DCTERMS.hasPart, None, None))}  # type: ignore[misc]
+    assert parts == {section, original}  # hash IRIs of the report: its page and documents include them
 
 
 def test_a_disagreeing_source_is_its_own_claim_and_not_a_source_of_the_judgement(tmp_path: Path) -> None:
@@ -78,6 +80,8 @@ def test_a_disagreeing_source_is_its_own_claim_and_not_a_source_of_the_judgement
     cited = {str(o) for _, _, o, _ in ds.quads((judgement, DCTERMS.source, None, None))}  # type: ignore[misc]
     assert other not in cited and cited
     (claim,) = subjects(ds, PEEL.conflictsWith, judgement)
+    assert value(ds, judgement, PEEL.conflictingClaim) == claim  # a hash IRI the judgement's page shows
+    assert str(claim) == f"{judgement}#claim-1"
     assert str(value(ds, claim, DCTERMS.source)) == other
     assert value(ds, claim, PEEL.claimedGrade) == URIRef(str(grade_iri("good")))
     assert any("conflicting claim" in str(n) for n in built.notices)

@@ -88,7 +88,8 @@ def test_ontology_defines_the_agreed_terms(ontology: Graph) -> None:
     }
     objects = {
         "force", "pillar", "question", "inspection", "report", "sourceReport", "grade", "theme", "themeTag",
-        "taggedTheme", "duplicateOf", "conflictsWith", "claimedGrade", "mentions", "worksWith", "organisationType",
+        "taggedTheme", "duplicateOf", "conflictsWith", "conflictingClaim",
+        "claimedGrade", "mentions", "worksWith", "organisationType",
         "gradeScale",
     }
     data = {
