@@ -76,5 +76,8 @@ class ResultCache(Generic[V]):
                 _, (_, evicted) = self._entries.popitem(last=False)
                 self.used -= evicted
 
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._entries
+
     def __len__(self) -> int:
         return len(self._entries)

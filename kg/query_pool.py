@@ -12,7 +12,8 @@ process that opened the release's store read-only itself, under an address-space
   at most ``size + queue`` of the web worker's threads, and pages keep the rest);
 - replaces a worker that died (a crash, the memory limit) and raises ``QueryFailed`` for
   the query that killed it; the other workers keep serving meanwhile;
-- keeps its workers running between queries (warm: store open, modules imported).
+- keeps its workers running between queries (warm: store open, modules imported), at a lower
+  CPU priority (``nice`` 10) than the web process, so pages are not starved by heavy queries.
 
 Workers are fresh interpreters (``python -m kg.query_worker``), never a ``fork`` of a
 threaded web worker; a replacement starts in the background while the failed query is
@@ -34,6 +35,7 @@ from __future__ import annotations
 import contextlib
 import math
 import queue as _queue
+import shutil
 import socket
 import subprocess
 import sys
@@ -47,6 +49,10 @@ from typing import Any
 
 from .errors import BadQuery, Overloaded, PeelError, QueryTimeout
 from .query_exec import Answer, Job
+
+# Query workers run at a lower CPU priority than the web process: a flood of heavy queries then
+# takes the cores only when pages and light requests leave them idle (docs/decisions/0306).
+_NICE = ("nice", "-n", "10") if shutil.which("nice") else ()
 
 
 class QueryFailed(PeelError):
@@ -85,7 +91,7 @@ class QueryPool:
         parent, child = socket.socketpair()
         with child:
             process = subprocess.Popen(
-                [sys.executable, "-m", "kg.query_worker", str(child.fileno()), str(self.store_path),
+                [*_NICE, sys.executable, "-m", "kg.query_worker", str(child.fileno()), str(self.store_path),
                  str(self.memory_mb)],
                 pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             )

@@ -101,7 +101,7 @@ class RenderCache:
         method = environ.get("REQUEST_METHOD", "GET")
         if method not in ("GET", "HEAD"):
             return self.app(environ, start_response)
-        key = (environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""), environ.get("HTTP_ACCEPT", "").strip())
+        key = _key(environ)
         entry = self._entries.get(key)
         if entry is not None:
             self.hits += 1
@@ -129,6 +129,10 @@ class RenderCache:
         self._entries.put(key, Entry(captured[0], headers, body, found.get("etag"), found.get("last-modified")))
         return [body]
 
+    def holds(self, environ: dict[str, Any]) -> bool:
+        """Whether a GET or HEAD of ``environ`` would be replayed from memory (the app not run)."""
+        return environ.get("REQUEST_METHOD") in ("GET", "HEAD") and _key(environ) in self._entries
+
     @staticmethod
     def _replay(entry: Entry, environ: dict[str, Any], start_response: StartResponse, *, head: bool) -> Iterable[bytes]:
         conditional = "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ
@@ -141,6 +145,10 @@ class RenderCache:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+def _key(environ: dict[str, Any]) -> tuple[str, str, str]:
+    return environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""), environ.get("HTTP_ACCEPT", "").strip()
 
 
 def install(app: Flask) -> None:

@@ -21,7 +21,8 @@ from kg.release import open_release
 from kg.store import Store, open_store
 
 from .app import create_app
-from .asgi import BufferedWSGI
+from .caching import RenderCache
+from .request_buffer import BufferedWSGI
 from .settings import Settings
 
 
@@ -43,12 +44,14 @@ def app_from_env() -> Flask:
     return build_app(Settings.from_env())
 
 
-def asgi_from_env() -> BufferedWSGI:
+def rsgi_from_env() -> BufferedWSGI:
     """The app as the ``PEELKG_*`` environment sets it, behind the request buffer: the factory
     each of ``peelkg serve``'s worker processes calls."""
     settings = Settings.from_env()
-    return BufferedWSGI(build_app(settings), threads=settings.threads, max_body=settings.max_body_bytes,
-                        body_timeout=settings.body_timeout)
+    app = build_app(settings)
+    cache = app.wsgi_app if isinstance(app.wsgi_app, RenderCache) else None
+    return BufferedWSGI(app, threads=settings.threads, max_body=settings.max_body_bytes,
+                        body_timeout=settings.body_timeout, inline=cache.holds if cache else None)
 
 
 def environment(settings: Settings) -> dict[str, str]:
@@ -65,14 +68,14 @@ def front_end(settings: Settings) -> Any:
     """Granian serving the app from ``settings.workers`` processes, ``settings.threads`` app threads each.
 
     Granian's Rust runtime reads request lines and headers asynchronously (with a read timeout);
-    ``web.asgi.BufferedWSGI`` reads the body on the event loop; the app thread gets the request
+    ``web.request_buffer.BufferedWSGI`` reads the body on the event loop; the app thread gets the request
     only once it is whole, so a slow client holds a socket, not a thread
     (docs/decisions/0104-front-end.md).
     """
     os.environ.update(environment(settings))
     access = bool(settings.access_log)
     return Granian(
-        f"{__name__}:asgi_from_env", factory=True, interface=Interfaces.ASGI,
+        f"{__name__}:rsgi_from_env", factory=True, interface=Interfaces.RSGI,
         address=settings.host, port=settings.port, workers=settings.workers,
         backpressure=settings.connection_limit,
         http=HTTPModes.http1, websockets=False,

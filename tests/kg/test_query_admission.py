@@ -38,7 +38,7 @@ def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture()
 def pool(store_path: Path, request: pytest.FixtureRequest) -> Iterator[QueryPool]:
     queue = getattr(request, "param", 0)
-    pool = QueryPool(store_path, size=1, memory_mb=1024, timeout=1.5, queue=queue)
+    pool = QueryPool(store_path, size=1, memory_mb=1024, timeout=5, queue=queue)
     try:
         yield pool
     finally:
