@@ -51,7 +51,7 @@ from .errors import BadQuery, Overloaded, PeelError, QueryTimeout
 from .query_exec import Answer, Job
 
 # Query workers run at a lower CPU priority than the web process: a flood of heavy queries then
-# takes the cores only when pages and light requests leave them idle (docs/decisions/0306).
+# takes the cores only when pages and light requests leave them idle (docs/decisions/0307).
 _NICE = ("nice", "-n", "10") if shutil.which("nice") else ()
 
 
