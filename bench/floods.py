@@ -42,18 +42,6 @@ CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i 
 JSON = "application/sparql-results+json"
 
 
-def rss_mb(server: Server) -> float:
-    total = 0
-    for pid in server.tree():
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
-    return round(total / 1024, 1)
-
-
 def request(port: int, method: str, path: str, body: bytes | None = None, *, timeout: float = 60,
             headers: dict[str, str] | None = None) -> tuple[int, float]:
     started = time.perf_counter()
@@ -111,7 +99,7 @@ def heavy_flood(server: Server, light_path: str, clients: int, seconds: float, *
 
 def distinct_flood(server: Server, count: int, seconds: float) -> dict[str, Any]:
     port = port_of(server)
-    before = rss_mb(server)
+    before = server.memory_mb()
     statuses: dict[str, int] = {}
     lock = threading.Lock()
     end = time.monotonic() + seconds
@@ -131,7 +119,7 @@ def distinct_flood(server: Server, count: int, seconds: float) -> dict[str, Any]
         list(pool.map(send, range(count)))
     elapsed = time.perf_counter() - started
     time.sleep(1.0)
-    after = rss_mb(server)
+    after = server.memory_mb()
     return {"queries": sum(statuses.values()), "statuses": statuses, "seconds": round(elapsed, 1),
             "rss_before_mb": before, "rss_after_mb": after, "grown_mb": round(after - before, 1)}
 

@@ -68,11 +68,15 @@ class Server:
         return found
 
     def peak_rss_mb(self) -> float:
+        return self.memory_mb("VmHWM")
+
+    def memory_mb(self, field: str = "VmRSS") -> float:
+        """The sum of ``field`` (of /proc/PID/status: VmRSS now, VmHWM the peak) over the process tree, in MiB."""
         total = 0
         for pid in self.tree():
             try:
                 for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                    if line.startswith("VmHWM:"):
+                    if line.startswith(f"{field}:"):
                         total += int(line.split()[1])
             except OSError:
                 continue
