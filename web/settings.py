@@ -96,8 +96,8 @@ class Settings:
         64, "Memory per web worker for rendered pages and entity documents, in MiB (0: no render cache)."
     )
     lookup_slots: int = setting(
-        2, "Reconciliation batches and searches one web worker runs at once; one more is answered 503 with "
-        "Retry-After at once (0: no bound)."
+        4, "Reconciliation batches and searches one web worker runs at once; one more waits up to 0.5 s for a "
+        "place, then is answered 503 with Retry-After (0: no bound)."
     )
     lookup_seconds: float = setting(
         5.0, "Longest a reconciliation batch or a search may run, in seconds; past it the answer is 503."
