@@ -1,8 +1,10 @@
 """Where a build's time goes: seconds per build step, peak memory, and optionally a cProfile.
 
-    python -m bench.profile_build [INPUT ...] [--out DIR] [--profile N] [--shacl]
+    python -m bench.profile_build [INPUT ...] [--out DIR] [--cache DIR] [--profile N] [--shacl]
 
-No INPUT builds the bundled data; ``--out`` keeps the release in DIR (else it is thrown away).
+No INPUT builds the bundled data; ``--out`` keeps the release in DIR (else it is thrown away);
+``--cache DIR`` reuses (and fills) the mapped reports kept there, as ``peelkg build`` does in
+``--out DIR/cache``: run twice to time an incremental build.
 Steps are the build's own progress messages, each timed until the next.
 ``--profile N`` prints the N costliest functions (cumulative time);
 ``--shacl`` also times pySHACL shape by shape on the built union graph, to show which
@@ -25,7 +27,9 @@ from pathlib import Path
 from typing import Any
 
 
-def timed_build(inputs: list[Path], out: Path, profile: cProfile.Profile | None = None) -> dict[str, Any]:
+def timed_build(
+    inputs: list[Path], out: Path, profile: cProfile.Profile | None = None, cache: Path | None = None
+) -> dict[str, Any]:
     from kg.build import build_dataset, collect_inputs
     from kg.publish import publish
 
@@ -36,7 +40,7 @@ def timed_build(inputs: list[Path], out: Path, profile: cProfile.Profile | None 
 
     if profile is not None:
         profile.enable()
-    built = build_dataset(collect_inputs(inputs), progress)
+    built = build_dataset(collect_inputs(inputs), progress, cache=cache)
     release, _outcome = publish(built, out, progress)
     if profile is not None:
         profile.disable()
@@ -119,13 +123,14 @@ def main() -> None:
     parser.add_argument("--profile", type=int, default=0, metavar="N", help="print the N costliest functions")
     parser.add_argument("--shacl", action="store_true", help="time SHACL validation shape by shape")
     parser.add_argument("--out", type=Path, default=None, help="data directory to keep the release in")
+    parser.add_argument("--cache", type=Path, default=None, help="folder of mapped reports to reuse and fill")
     args = parser.parse_args()
     profile = cProfile.Profile() if args.profile else None
     if args.out is not None:
-        result = timed_build(args.inputs, args.out, profile)
+        result = timed_build(args.inputs, args.out, profile, args.cache)
     else:
         with tempfile.TemporaryDirectory(prefix="peelkg-profile-") as out:
-            result = timed_build(args.inputs, Path(out), profile)
+            result = timed_build(args.inputs, Path(out), profile, args.cache)
     built = result.pop("built")
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the SHACL child, when forked

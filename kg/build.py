@@ -8,12 +8,16 @@ A violation or an unreadable input raises before anything is published.
 from __future__ import annotations
 
 import hashlib
+import shutil
+import tempfile
+import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 
 from .artefacts import derivations
@@ -35,7 +39,9 @@ from .parser import parse_file
 from .partners import PartnerFinder, read_organisations
 from .reference import read_forces, read_grades, read_report_metadata
 from .resources import corpus_dir, reference_dir
+from .stream import StoreDataset, union_graph
 from .themes import ThemeTagger
+from .units import UNITS_DIR, ReportUnit, UnitCache, slim, unit_key
 from .vocab import Vocabulary
 
 FORCES_CSV, GRADES_CSV, ORGANISATIONS_CSV, REPORTS_CSV = (
@@ -108,20 +114,38 @@ def _take_table(inputs: Inputs, path: Path) -> None:
 
 @dataclass
 class Built:
-    dataset: Dataset
+    """A mapped build: every graph in ``store`` (an on-disk scratch store), the small graphs also in ``dataset``.
+
+    ``dataset`` holds the vocabularies, the reference facts, the judgements and the derived graphs
+    in rdflib; the report graphs are only in ``store``.  ``workdir`` (the store's folder and, without a
+    cache, the mapped reports) is removed when the ``Built`` is collected.
+    """
+
+    dataset: StoreDataset
     notices: list[Notice]
     inputs: Inputs
     reports: list[Report]
+    store: ox.Store
+    workdir: Path
+    units: list[ReportUnit] = field(default_factory=list)
     _union: Graph | None = field(default=None, repr=False)
 
+    def __post_init__(self) -> None:
+        weakref.finalize(self, shutil.rmtree, str(self.workdir), True)
+
     def union(self) -> Graph:
-        """The union of the named graphs (computed once: the dataset is not changed after the build)."""
+        """The union of the named graphs, in rdflib (computed once; the store is not changed after the build)."""
         if self._union is None:
-            graph = Graph()
-            for s, p, o, _g in self.dataset.quads():
-                graph.add((s, p, o))
-            self._union = graph
+            self._union = union_graph(self.store)
         return self._union
+
+    def release_union(self) -> None:
+        """Forget the union graph (a publish drops it once validation has its copy)."""
+        self._union = None
+
+    def graphs(self) -> list[str]:
+        """The named graphs that hold statements, sorted."""
+        return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
 
 
 def _metadata_for(report_path: Path, cache: dict[Path, dict[str, ReportMeta]]) -> ReportMeta:
@@ -169,8 +193,39 @@ def _number_questions(
     return numbered
 
 
-def build_dataset(inputs: Inputs, progress: Progress = _quiet) -> Built:
-    """Read every input and map it to one dataset of named graphs (not yet validated)."""
+def _map_report(path: Path, meta: ReportMeta, index: ForceIndex, vocab: Vocabulary, tagger: ThemeTagger,
+                partners: PartnerFinder, forces_file: Path) -> tuple[ReportUnit, Graph]:
+    """Parse one report and map it into its own graph (nothing of other reports is read)."""
+    report = parse_file(path, pillar=meta.pillar, source_url=meta.source_url)
+    if report.kind == "overview":
+        raise InputError(str(path), None, "a force overview page, not a report: add its pillar grades to "
+                                          "peel_grades.csv instead")
+    force = index.get(report.force)
+    if force is None:
+        raise InputError(str(path), None, f"force {report.force!r} is not in {forces_file.name}")
+    if (index.get(meta.force), meta.year, meta.pillar) != (force, report.year, report.pillar_name):
+        raise InputError(
+            str(path),
+            None,
+            f"the text is {report.force} {report.year} {report.pillar_name}, "
+            f"but {REPORTS_CSV} says {meta.force} {meta.year} {meta.pillar}",
+        )
+    graph_iri = report_graph(report.year, force.police_uk_id, slugify(report.pillar_name))
+    graph = Graph(identifier=graph_iri)
+    notices: list[Notice] = []
+    numbered = _number_questions(report, vocab, graph, notices)
+    notices.extend(Notice(str(path), w.line, w.message) for w in report.warnings)
+    ctx = ReportContext(force, meta.source_url, meta.published, numbered, tagger, partners)
+    named = report_triples(graph, report, ctx)
+    return ReportUnit(str(path), graph_iri, slim(report), meta.source_url, numbered, named, notices), graph
+
+
+def build_dataset(inputs: Inputs, progress: Progress = _quiet, *, cache: Path | None = None) -> Built:
+    """Read every input and map it into a scratch store, report by report (not yet validated).
+
+    With ``cache`` (a folder), reports whose inputs did not change since a build with the same
+    cache are read back from it instead of parsed and mapped (see ``kg.units``).
+    """
     progress("reading reference data")
     forces = read_forces(inputs.forces)
     grades = read_grades(inputs.grades)
@@ -179,35 +234,36 @@ def build_dataset(inputs: Inputs, progress: Progress = _quiet) -> Built:
     index = ForceIndex(forces)
     tagger = ThemeTagger(vocab.theme_labels, cues=vocab.theme_cues)
     partners = PartnerFinder(forces, organisations)
-    dataset = Dataset()
-    notices: list[Notice] = []
-    meta_cache: dict[Path, dict[str, ReportMeta]] = {}
-    parsed: list[tuple[Report, URIRef, str, list[tuple[int, URIRef]]]] = []
-    contexts: list[ReportContext] = []
-    for path in inputs.reports:
-        progress(f"parsing {path.name}")
-        meta = _metadata_for(path, meta_cache)
-        report = parse_file(path, pillar=meta.pillar, source_url=meta.source_url)
-        if report.kind == "overview":
-            raise InputError(str(path), None, "a force overview page, not a report: add its pillar grades to "
-                                              "peel_grades.csv instead")
-        force = index.get(report.force)
-        if force is None:
-            raise InputError(str(path), None, f"force {report.force!r} is not in {inputs.forces.name}")
-        if (index.get(meta.force), meta.year, meta.pillar) != (force, report.year, report.pillar_name):
-            raise InputError(
-                str(path),
-                None,
-                f"the text is {report.force} {report.year} {report.pillar_name}, "
-                f"but {REPORTS_CSV} says {meta.force} {meta.year} {meta.pillar}",
-            )
-        graph = dataset.graph(report_graph(report.year, force.police_uk_id, slugify(report.pillar_name)))
-        numbered = _number_questions(report, vocab, graph, notices)
-        parsed.append((report, graph.identifier, meta.source_url, numbered))  # type: ignore[arg-type]
-        contexts.append(ReportContext(force, meta.source_url, meta.published, numbered, tagger, partners))
-        notices.extend(Notice(str(path), w.line, w.message) for w in report.warnings)
+    workdir = Path(tempfile.mkdtemp(prefix="peelkg-build-"))
+    try:
+        store = ox.Store(str(workdir / "store"))
+        units_cache = UnitCache(cache / UNITS_DIR if cache is not None else workdir / UNITS_DIR)
+        notices: list[Notice] = []
+        meta_cache: dict[Path, dict[str, ReportMeta]] = {}
+        units: list[ReportUnit] = []
+        tables = [inputs.forces, inputs.organisations]
+        for path in inputs.reports:
+            progress(f"parsing {path.name}")
+            meta = _metadata_for(path, meta_cache)
+            key = unit_key(path, meta, tables)
+            unit = units_cache.get(key)
+            if unit is None:
+                unit, graph = _map_report(path, meta, index, vocab, tagger, partners, inputs.forces)
+                unit = units_cache.put(key, unit, graph)
+                del graph
+            store.bulk_load(path=str(unit.quads_file), format=ox.RdfFormat.N_QUADS)
+            units.append(unit)
+            notices.extend(unit.notices)
+        if cache is not None:
+            units_cache.prune()
+        dataset = StoreDataset(store)
+        built = Built(dataset, notices, inputs, [u.report for u in units], store, workdir, units)
+    except BaseException:
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise
 
     progress("merging judgements")
+    parsed = [(u.report, u.graph, u.source_url, u.numbered) for u in units]
     judgements, merge_notices = merge_judgements(parsed, grades, index, vocab, str(inputs.grades))
     notices.extend(merge_notices)
 
@@ -217,9 +273,7 @@ def build_dataset(inputs: Inputs, progress: Progress = _quiet) -> Built:
     publisher_triples(reference)
     for force in forces:
         force_triples(reference, force)
-    named: set[str] = set()
-    for (report, graph_iri, _url, _numbered), ctx in zip(parsed, contexts, strict=True):
-        named |= report_triples(dataset.graph(graph_iri), report, ctx)
+    named: set[str] = set().union(*(u.partners for u in units))
     for org in organisations:
         if org.slug in named:
             organisation_triples(reference, org)
@@ -235,7 +289,8 @@ def build_dataset(inputs: Inputs, progress: Progress = _quiet) -> Built:
     for derive in derivations():
         progress(f"deriving {derive.__module__.rsplit('.', 1)[-1]}")
         derive(dataset)
-    return Built(dataset, notices, inputs, [p[0] for p in parsed])
+    dataset.flush()
+    return built
 
 
 def _graph_of(dataset: Dataset, facts: JudgementFacts, reference: Graph) -> Graph:

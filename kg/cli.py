@@ -64,27 +64,36 @@ def main() -> None:
               help="Build the INPUT reports together with the bundled corpus.")
 @click.option("--replace", "corpus", flag_value="replace",
               help="Build the INPUT reports instead of the bundled corpus (what INPUT alone does, said explicitly).")
-def build(inputs: tuple[Path, ...], out: Path | None, quiet: bool, corpus: str | None) -> None:
+@click.option("--no-cache", is_flag=True, help="Parse and map every report again, ignoring DIR/cache.")
+def build(inputs: tuple[Path, ...], out: Path | None, quiet: bool, corpus: str | None, no_cache: bool) -> None:
     """Parse, link, validate and publish a release (no INPUT: the bundled corpus and reference data)."""
     with reported_errors():
         if corpus is None and any(p.is_dir() or p.suffix == ".txt" for p in inputs):
             click.echo("note: the INPUT reports replace the bundled corpus; pass --add to build them with it, "
                        "or --replace to say so", err=True)
-        release = run_build(list(inputs), _data_dir(out), quiet=quiet, add_to_corpus=corpus == "add")
+        release = run_build(list(inputs), _data_dir(out), quiet=quiet, add_to_corpus=corpus == "add",
+                            cache=not no_cache)
         click.echo(
             f"published release {release.id} in {release.path} "
             f"({release.manifest['triples']} triples, {len(release.manifest['warnings'])} warnings)"
         )
 
 
-def run_build(inputs: list[Path], out: Path, *, quiet: bool = False, add_to_corpus: bool = False) -> Any:
-    """Build and publish; a progress bar on stderr counts the build's steps."""
+def run_build(
+    inputs: list[Path], out: Path, *, quiet: bool = False, add_to_corpus: bool = False, cache: bool = True
+) -> Any:
+    """Build and publish; a progress bar on stderr counts the build's steps.
+
+    Mapped reports are kept in ``out/cache`` and reused when their inputs did not change (``kg.units``).
+    """
     from .build import FIXED_STEPS, build_dataset, collect_inputs
     from .publish import publish
+    from .units import CACHE_DIR
 
     collected = collect_inputs(inputs, add_to_corpus=add_to_corpus)
+    cache_dir = out / CACHE_DIR if cache else None
     if quiet:
-        built = build_dataset(collected)
+        built = build_dataset(collected, cache=cache_dir)
         return publish(built, out)[0]
     total = FIXED_STEPS + len(collected.reports)
     with click.progressbar(
@@ -94,7 +103,7 @@ def run_build(inputs: list[Path], out: Path, *, quiet: bool = False, add_to_corp
         def progress(step: str) -> None:
             bar.update(1, step)
 
-        built = build_dataset(collected, progress)
+        built = build_dataset(collected, progress, cache=cache_dir)
         release, outcome = publish(built, out, progress)
     for notice in built.notices:
         click.echo(f"warning: {notice}", err=True)

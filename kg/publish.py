@@ -23,7 +23,6 @@ from .artefacts import artefacts
 from .build import Built, Progress, _quiet, class_counts, release_id, sha256
 from .errors import PeelError, ShapeViolation
 from .release import DUMP, STORE, Release, ReleaseWriter, open_release
-from .store import to_oxigraph
 from .validate import ValidationOutcome, validate_graph
 
 VALIDATION_TTL = "validation.ttl"
@@ -82,16 +81,11 @@ def _validate_in_child(built: Built, connection: Connection) -> None:
 
 
 def load_store(built: Built, path: Path) -> ox.Store:
-    """Load every quad of the dataset into a new embedded store at ``path``."""
-    store = ox.Store(str(path))
-    store.bulk_extend(
-        ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), to_oxigraph(g))  # type: ignore[arg-type]
-        for s, p, o, g in built.dataset.quads()
-        if g is not None
-    )
-    store.optimize()
-    store.flush()
-    return store
+    """Copy the build's store (every quad of the dataset) to a new embedded store at ``path``."""
+    built.store.optimize()
+    built.store.flush()
+    built.store.backup(str(path))
+    return ox.Store(str(path))
 
 
 def write_dump(store: ox.Store, path: Path) -> int:
@@ -106,8 +100,12 @@ def write_dump(store: ox.Store, path: Path) -> int:
 
 
 def publish(built: Built, out: Path, progress: Progress = _quiet) -> tuple[Release, ValidationOutcome]:
+    union = built.union()  # before the fork: the child validates it and never touches the store
     progress("validating with SHACL (in the background)")
     validation = BackgroundValidation(built)
+    triples, classes = len(union), class_counts(union)
+    built.release_union()  # the parent needs it no longer (the child has its own copy)
+    del union
     rid = release_id()
     with ReleaseWriter(out, rid) as writer:
         progress("loading the store")
@@ -115,16 +113,15 @@ def publish(built: Built, out: Path, progress: Progress = _quiet) -> tuple[Relea
         stored = len(store)
         progress("writing the N-Quads dump")
         quads = write_dump(store, writer.path / DUMP)
-        union = built.union()
         manifest: dict[str, Any] = {
             "release": rid,
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
             "peelkg": __version__,
             "quads": quads,
             "stored_quads": stored,
-            "triples": len(union),
-            "graphs": sorted(str(g.identifier) for g in built.dataset.graphs() if len(g)),
-            "classes": class_counts(union),
+            "triples": triples,
+            "graphs": built.graphs(),
+            "classes": classes,
             "inputs": [{"file": p.name, "sha256": sha256(p), "bytes": p.stat().st_size} for p in built.inputs.files()],
             "warnings": [str(n) for n in built.notices],
         }

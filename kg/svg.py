@@ -184,6 +184,30 @@ def stacked_bars(
     return _render(svg)
 
 
+def value_bars(chart_id: str, title: str, description: str, rows: Sequence[tuple[str, float]], unit: str) -> str:
+    """Horizontal bars on one absolute scale (the largest value spans the width), each labelled with its value.
+
+    >>> svg = value_bars("t", "Build time", "Seconds per build", [("full", 60.0), ("cached", 15.5)], "s")
+    >>> svg.count('class="bar"'), "15.5 s" in svg
+    (2, True)
+    """
+    width, left, right, top, bar, gap = 640, 190, 70, 16, 20, 8
+    height = top + len(rows) * (bar + gap) + 10
+    svg = _canvas(chart_id, width, height, title, description)
+    largest = max((value for _, value in rows), default=0.0) or 1.0
+    usable = width - left - right
+    for i, (label, value) in enumerate(rows):
+        y = top + i * (bar + gap)
+        group = ET.SubElement(svg, "g", {"class": "bar", "data-row": label})
+        _text(group, left - 8, y + bar / 2 + 4, label, text_anchor="end")
+        length = usable * max(value, 0.0) / largest
+        rect = ET.SubElement(group, "rect", {"x": str(left), "y": str(y), "width": _fmt(length),
+                                             "height": str(bar), "fill": "#1d70b8"})
+        ET.SubElement(rect, "title").text = f"{label}: {_fmt(value)} {unit}"
+        _text(group, left + length + 6, y + bar / 2 + 4, f"{_fmt(value)} {unit}")
+    return _render(svg)
+
+
 def shorten(label: str, limit: int = 34) -> str:
     """``label`` cut to ``limit`` characters with an ellipsis (the full text stays in titles and tables).
 
