@@ -9,7 +9,7 @@ The cache (``DIR/cache/units/`` under the data directory a build publishes to) k
 under a key that hashes everything its output depends on: the report's bytes, its row of
 ``reports.csv``, the forces and organisations tables, the vocabulary files, the base IRI and
 peelkg's own source code.  An unchanged report is read back instead of parsed and mapped; any
-change to one of those inputs gives a new key.  Decision: ``docs/decisions/0207-streaming-incremental-build.md``.
+change to one of those inputs gives a new key.  Decision: ``docs/decisions/0205-streaming-incremental-build.md``.
 """
 
 from __future__ import annotations
