@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from .build import sha256
+from .csv_cells import neutralise_csv
 from .loaded_store import LoadedStore
 from .namespaces import PREFIXES
 from .queries import get_query
@@ -101,7 +102,7 @@ def write_jsonld(store: ox.Store, path: Path) -> int:
 def write_csv(store: ox.Store, query_name: str, path: Path) -> int:
     """Run a canned query without parameters and write its rows as SPARQL CSV; return the row count."""
     rows = LoadedStore(store).select(get_query(query_name).bind({}))
-    path.write_bytes(serialise(rows, "csv"))
+    path.write_bytes(neutralise_csv(serialise(rows, "csv")))  # cells a spreadsheet would run: kg.csv_cells
     return len(rows)
 
 

@@ -7,17 +7,21 @@ Layout of a data directory (``--out``/``--data``)::
 
 A build writes ``releases/.building-<id>`` and renames it into place only when complete,
 then repoints ``current``; a failed build removes its partial folder and leaves ``current``
-as it was.  ``open_release`` accepts either a data directory or one release folder.
+as it was.  One build at a time writes into a data directory (``.build.lock``; a second is
+refused), and it first removes what killed builds left.  Every process that opens a release
+holds a shared lock on its ``.lease`` file, and pruning never removes a leased release.
+``open_release`` accepts either a data directory or one release folder.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import shutil
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +32,8 @@ RELEASES = "releases"
 MANIFEST = "manifest.json"
 STORE = "store"
 DUMP = "dump.nq.gz"
+LEASE = ".lease"  # every reader holds a shared flock on it; pruning skips a release it cannot lock
+BUILD_LOCK = ".build.lock"  # one build at a time per data directory
 KEEP = 3  # releases kept besides the current one's predecessors (older ones are pruned)
 
 
@@ -35,6 +41,8 @@ KEEP = 3  # releases kept besides the current one's predecessors (older ones are
 class Release:
     path: Path
     manifest: dict[str, Any]
+    # A shared lock on the release's lease file, held as long as this object lives (see ``prune``).
+    lease: Lease | None = field(default=None, compare=False, repr=False)
 
     @property
     def id(self) -> str:
@@ -79,12 +87,59 @@ def resolve(data_dir: Path) -> Path:
 
 
 def open_release(data_dir: Path) -> Release:
-    path = resolve(data_dir)
+    """The release ``data_dir`` designates, leased: no build prunes it while the object lives."""
+    for _attempt in range(3):
+        path = resolve(data_dir)
+        lease = _take_lease(path)
+        try:
+            manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+        except FileNotFoundError:  # pruned between resolving and leasing: resolve again
+            if lease is not None:
+                lease.close()
+            continue
+        except (OSError, ValueError) as exc:
+            raise ReleaseError(f"unreadable manifest in {path.name}: {exc}") from None
+        return Release(path, manifest, lease)
+    raise ReleaseError(f"the release in {data_dir} kept changing while it was opened")
+
+
+class Lease:
+    """A shared ``flock`` on a release's ``.lease`` file, given up when closed or collected."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)  # closing the descriptor releases the lock
+            self.fd = -1
+
+    def __del__(self) -> None:
+        self.close()
+
+
+def _take_lease(path: Path) -> Lease | None:
+    """A lease on the release at ``path`` (None for a release written before leases existed)."""
     try:
-        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ReleaseError(f"unreadable manifest in {path.name}: {exc}") from None
-    return Release(path, manifest)
+        fd = os.open(path / LEASE, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return None
+    fcntl.flock(fd, fcntl.LOCK_SH)
+    return Lease(fd)
+
+
+def _in_use(folder: Path) -> Any:
+    """An exclusive lock on ``folder``'s lease if no process holds a shared one, else None."""
+    try:
+        handle = (folder / LEASE).open("rb")
+    except OSError:
+        return contextlib.nullcontext()
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        return None
+    return handle
 
 
 def exists(data_dir: Path) -> bool:
@@ -111,14 +166,29 @@ class ReleaseWriter:
 
     def __enter__(self) -> ReleaseWriter:
         try:
-            self.path.mkdir(parents=True, exist_ok=False)
+            (self.data_dir / RELEASES).mkdir(parents=True, exist_ok=True)
+            self.lock = (self.data_dir / BUILD_LOCK).open("ab")
         except OSError as exc:
+            raise ReleaseError(f"cannot create a release in {self.data_dir}: {exc.strerror}") from None
+        try:
+            fcntl.flock(self.lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.lock.close()
+            raise ReleaseError(f"another build is writing a release into {self.data_dir}; "
+                               "run this one again when it has finished") from None
+        remove_leftovers(self.data_dir)
+        try:
+            self.path.mkdir(exist_ok=False)
+            (self.path / LEASE).touch()
+        except OSError as exc:
+            self.lock.close()
             raise ReleaseError(f"cannot create a release in {self.data_dir}: {exc.strerror}") from None
         return self
 
     def __exit__(self, *exc: object) -> None:
         if not self.published:
             shutil.rmtree(self.path, ignore_errors=True)
+        self.lock.close()  # releases the build lock
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
         text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False)
@@ -147,5 +217,22 @@ def prune(data_dir: Path, *, keep: str) -> None:
         key=lambda p: p.name,
     )
     for old in folders[:-KEEP]:
-        if old.name != keep:
+        if old.name == keep:
+            continue
+        lock = _in_use(old)
+        if lock is None:
+            continue  # a server still reads it: a later build prunes it once none does
+        with lock:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def remove_leftovers(data_dir: Path) -> None:
+    """Remove what killed builds left behind (partial folders, temporary links).
+
+    Called with the build lock held, so nothing removed here belongs to a running build.
+    """
+    for partial in (data_dir / RELEASES).glob(".building-*"):
+        shutil.rmtree(partial, ignore_errors=True)
+    for link in data_dir.glob(f".{CURRENT}-*"):
+        with contextlib.suppress(OSError):
+            link.unlink()

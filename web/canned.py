@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
+from kg.csv_cells import neutralise_csv
 from kg.errors import BadQuery
 from kg.queries import CannedQuery, get_query, load_queries
 from kg.query_exec import Cell
@@ -56,7 +57,8 @@ def page(name: str) -> Response:
 def results(name: str, ext: str) -> Response:
     text = get_query(name).bind(_values(request.args.to_dict()))
     answer = service().complete(text, service().check(text), ext, client=client())
-    response = Response(answer.body, content_type=_DATA_FORMATS[ext].content_type)
+    body = neutralise_csv(answer.body) if ext == "csv" else answer.body  # see kg.csv_cells
+    response = Response(body, content_type=_DATA_FORMATS[ext].content_type)
     if answer.truncated:
         response.headers[MAX_ROWS_HEADER] = str(service().max_rows)
     return response

@@ -43,7 +43,11 @@ bp = Blueprint("security", __name__)
 
 @bp.after_app_request
 def secure(response: Response) -> Response:
+    framing_refused = "frame-ancestors 'none'" in response.headers.get("Content-Security-Policy",
+                                                                       CONTENT_SECURITY_POLICY)
     for name, value in HEADERS.items():
+        if name == "X-Frame-Options" and not framing_refused:
+            continue  # a view that allows framing (its own frame-ancestors) must not be denied it here
         response.headers.setdefault(name, value)
     return response
 

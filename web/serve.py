@@ -17,7 +17,7 @@ from granian import Granian
 from granian.constants import HTTPModes, Interfaces
 from granian.http import HTTP1Settings
 
-from kg.release import open_release
+from kg.release import Release, open_release
 from kg.store import Store, open_store
 
 from .app import create_app
@@ -26,17 +26,18 @@ from .request_buffer import BufferedWSGI
 from .settings import Settings
 
 
-def make_store(settings: Settings) -> Store:
+def make_store(settings: Settings, release: Release) -> Store:
     if settings.store_url:
         from kg.remote import RemoteStore
 
         remote: Store = RemoteStore(settings.store_url, timeout=settings.query_timeout)
         return remote
-    return open_store(open_release(settings.data_dir).store_path)
+    return open_store(release.store_path)
 
 
 def build_app(settings: Settings) -> Flask:
-    return create_app(settings, make_store(settings), release=open_release(settings.data_dir))
+    release = open_release(settings.data_dir)  # one release (and its lease) for the store and the pages
+    return create_app(settings, make_store(settings, release), release=release)
 
 
 def app_from_env() -> Flask:

@@ -224,3 +224,14 @@ def test_static_files_and_no_way_out_of_the_folder(hostile: FlaskClient) -> None
 ])
 def test_href_links_only_http_and_local_pages(iri: str, target: str | None) -> None:
     assert href(iri) == target
+
+
+def test_a_frameable_view_gets_no_contradicting_x_frame_options(client: FlaskClient) -> None:
+    """Regression: /reconcile/preview allowed framing in its CSP and forbade it with X-Frame-Options."""
+    preview = client.get("/reconcile/preview", query_string={"id": "force/metropolitan"})
+    assert preview.status_code == 200
+    assert "frame-ancestors *" in preview.headers["Content-Security-Policy"]
+    assert "X-Frame-Options" not in preview.headers
+    page = client.get("/")
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+    assert page.headers["X-Frame-Options"] == "DENY"
