@@ -3,7 +3,8 @@
 Both read the release's full-text index (``kg.search``).  ``/search`` ranks entities whose
 label or text matches every word; ``type`` keeps one class, ``page`` pages through.
 ``/search.json`` completes the last word as a prefix, in labels only, and answers
-``{"query", "total", "results": [{"label", "type", "typeLabel", "url", "iri"}]}``; ``limit``
+``{"query", "corrected", "total", "results": [{"label", "type", "typeLabel", "url", "iri"}]}``
+(``corrected``: the text searched instead when the query matched nothing, else null); ``limit``
 caps it (at most the ``search_results`` setting).  Bad input is a 400, never a 500.
 """
 
@@ -65,7 +66,7 @@ def suggest() -> Response:
     with lookups.slots():
         results = search(index, request.args.get("q", ""), type=kind(known_types()), prefix=True,
                          limit=whole("limit", size, low=1, high=size), seconds=lookups.seconds())
-    response = jsonify({"query": results.query, "total": results.total, "results": [
+    response = jsonify({"query": results.query, "corrected": results.corrected, "total": results.total, "results": [
         {"label": h.label, "type": h.type, "typeLabel": h.type_label, "url": h.url, "iri": h.iri}
         for h in results.hits]})
     return finish(response, "json", cacheable=False)
