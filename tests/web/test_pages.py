@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from markupsafe import escape
 
 from kg.namespaces import ID
 from kg.store import LocalStore
@@ -90,6 +92,17 @@ def test_home_says_what_the_dataset_holds_and_where_to_start(client: FlaskClient
     assert data["license"].startswith("http://www.nationalarchives.gov.uk/")
 
 
+def test_force_page_shows_each_area_for_improvement_once(client: FlaskClient) -> None:
+    """Regression: areas for improvement were repeated under every theme they carry (8 shown as 11)."""
+    html = client.get("/doc/force/norfolk").get_data(as_text=True)
+    improvements = [line.removeprefix("- ") for line in
+                    (Path(__file__).parents[2] / "data" / "corpus" / "norfolk-2016-effectiveness.txt")
+                    .read_text(encoding="utf-8").splitlines() if line.startswith("- ")]
+    assert len(improvements) >= 8
+    for text in improvements:
+        assert html.count(f"<p>{escape(text)}</p></blockquote>") == 1, text  # quoted once, themes as tags
+
+
 def test_norfolk_page(client: FlaskClient) -> None:
     page = get(client, "/doc/force/norfolk")
     assert "Norfolk Constabulary" in page.visible
@@ -99,7 +112,7 @@ def test_norfolk_page(client: FlaskClient) -> None:
     assert "grade-outstanding" in grades
     assert ("grade grade-outstanding", "Outstanding") in page.cells
     assert "backlog of crimes awaiting closure" in page.visible
-    assert "Areas for improvement by theme" in page.visible
+    assert "Each inspection: grades and why" in page.visible
     assert "https://www.justiceinspectorates.gov.uk/hmicfrs/peel-assessments/peel-2016/norfolk/effectiveness/" \
         in page.links
     assert "http://statistics.data.gov.uk/id/statistical-geography/E23000024" in page.links
