@@ -74,3 +74,20 @@ def test_how_did_norfolk_do_in_2016_on_effectiveness_and_why(browser: Tab, live_
         < section.index("Norfolk Constabulary is good at investigating crime and managing offenders.")
     latest = text[text.index("Latest grades"):start]
     assert "Effectiveness (2016): Good" in latest
+
+
+def test_every_page_has_a_search_box_whose_suggestions_tolerate_typos(browser: Tab, live_server: str) -> None:
+    browser.open(live_server + "/doc/theme/domestic-abuse")
+    assert browser.errors == []
+    box = browser.page.get_by_label("Find a force, theme or organisation")
+    box.fill("norfok")  # a typo: the suggestions answer for the word it resembles
+    browser.page.wait_for_function(
+        "document.getElementById('site-q-suggestions').options.length > 0", timeout=10_000)
+    options = browser.evaluate("Array.from(document.getElementById('site-q-suggestions').options).map(o => o.value)")
+    assert "Norfolk Constabulary" in options
+    box.press("Enter")
+    browser.page.wait_for_url("**/search?q=norfok")
+    text = browser.evaluate("document.body.innerText")
+    assert "showing results for “norfolk” instead" in text
+    assert browser.evaluate("Array.from(document.querySelectorAll('ol.results a')).map(a => a.innerText)"
+                            ".includes('Norfolk Constabulary')")
