@@ -162,6 +162,18 @@ def test_question_page_lists_every_forces_grade(client: FlaskClient, store: Loca
     assert any("grade-" in cls for cls, _ in page.cells)
 
 
+def test_themes_index_counts_each_statement_once(client: FlaskClient) -> None:
+    """Regression: /themes counted a statement and its theme tag node (both carry peel:theme), doubling counts."""
+    import re
+
+    index = client.get("/themes").get_data(as_text=True)
+    shown = re.search(r'href="/doc/theme/domestic-abuse">[^<]*</a> <span class="count">\((\d+) statements?\)', index)
+    assert shown is not None
+    theme_page = client.get("/doc/theme/domestic-abuse").get_data(as_text=True)
+    quoted = theme_page.count("<blockquote")
+    assert quoted > 0 and int(shown.group(1)) == quoted
+
+
 def test_theme_page_gathers_statements_across_forces(client: FlaskClient) -> None:
     page = get(client, "/doc/theme/domestic-abuse")
     assert "Domestic abuse" in page.visible
