@@ -279,3 +279,13 @@ def test_pages_carry_validators(client: FlaskClient, path: str) -> None:
     response = client.get(path)
     assert response.headers["ETag"] and response.headers["Last-Modified"]
     assert client.get(path, headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
+
+
+def test_a_missing_page_suggests_what_the_reader_may_have_meant(client: FlaskClient) -> None:
+    page = get(client, "/doc/force/norfok", status=404)
+    assert "Did you mean" in page.visible
+    assert "/doc/force/norfolk" in page.links
+    nothing = get(client, "/doc/force/qqqqqqqq", status=404)
+    assert "Did you mean" not in nothing.visible and "/forces" in nothing.links
+    as_json = client.get("/doc/force/norfok", headers={"Accept": "application/json"})
+    assert as_json.status_code == 404 and as_json.get_json()["status"] == 404
