@@ -73,6 +73,12 @@ def forces() -> Response:
     return finish(html("forces.html", index=index, jsonld=jsonld), "html")
 
 
+@bp.get("/accessibility")
+def accessibility() -> Response:
+    """The accessibility statement: how far the site meets WCAG 2.2 AA, how that is checked, what is known not to."""
+    return finish(html("accessibility.html"), "html")
+
+
 @bp.get("/themes")
 def themes() -> Response:
     tree = theme_index(peel().store)

@@ -34,6 +34,7 @@ PAGES = {
     "dataset": "/dataset",
     "ontology": "/def/peel",
     "not-found": "/doc/force/no-such-force",
+    "accessibility-statement": "/accessibility",
 }
 
 

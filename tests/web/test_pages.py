@@ -289,3 +289,11 @@ def test_a_missing_page_suggests_what_the_reader_may_have_meant(client: FlaskCli
     assert "Did you mean" not in nothing.visible and "/forces" in nothing.links
     as_json = client.get("/doc/force/norfok", headers={"Accept": "application/json"})
     assert as_json.status_code == 404 and as_json.get_json()["status"] == 404
+
+
+def test_every_page_links_to_the_accessibility_statement(client: FlaskClient) -> None:
+    for path in ("/", "/doc/force/norfolk", "/search?q=norfolk"):
+        assert "/accessibility" in get(client, path).links, path
+    statement = get(client, "/accessibility")
+    assert "Accessibility statement" in statement.visible
+    assert "WCAG" in statement.visible and "Equality and Human Rights Commission" in statement.visible
