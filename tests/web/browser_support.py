@@ -77,6 +77,15 @@ class Tab:
     def evaluate(self, expression: str) -> Any:
         return self.page.evaluate(expression)
 
+    def wait_until(self, expression: str, timeout_ms: int = 10_000) -> None:
+        """Poll ``expression`` until it is true (Playwright's wait_for_function would need the page's CSP to allow
+        eval, which it does not)."""
+        for _ in range(timeout_ms // 100):
+            if self.evaluate(expression):
+                return
+            self.page.wait_for_timeout(100)
+        raise AssertionError(f"not true within {timeout_ms} ms: {expression}")
+
     def resize(self, width: int, height: int = 900) -> None:
         self.page.set_viewport_size({"width": width, "height": height})
 

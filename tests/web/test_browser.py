@@ -81,8 +81,7 @@ def test_every_page_has_a_search_box_whose_suggestions_tolerate_typos(browser: T
     assert browser.errors == []
     box = browser.page.get_by_label("Find a force, theme or organisation")
     box.fill("norfok")  # a typo: the suggestions answer for the word it resembles
-    browser.page.wait_for_function(
-        "document.getElementById('site-q-suggestions').options.length > 0", timeout=10_000)
+    browser.wait_until("document.getElementById('site-q-suggestions').options.length > 0")
     options = browser.evaluate("Array.from(document.getElementById('site-q-suggestions').options).map(o => o.value)")
     assert "Norfolk Constabulary" in options
     box.press("Enter")
@@ -91,3 +90,16 @@ def test_every_page_has_a_search_box_whose_suggestions_tolerate_typos(browser: T
     assert "showing results for “norfolk” instead" in text
     assert browser.evaluate("Array.from(document.querySelectorAll('ol.results a')).map(a => a.innerText)"
                             ".includes('Norfolk Constabulary')")
+
+
+def test_two_forces_compared_from_the_form(browser: Tab, live_server: str) -> None:
+    browser.open(live_server + "/compare")
+    assert browser.errors == []
+    browser.page.select_option("#force-1", "norfolk")
+    browser.page.select_option("#force-2", "suffolk")
+    browser.page.get_by_role("button", name="Compare").click()
+    browser.page.wait_for_url("**/compare?force=norfolk&force=suffolk&force=")
+    text = browser.evaluate("document.body.innerText")
+    assert "Headline grades by pillar and year" in text
+    headers = browser.evaluate("Array.from(document.querySelectorAll('table.compare thead th')).map(t => t.innerText)")
+    assert headers == ["Year", "Pillar", "Norfolk Constabulary", "Suffolk Constabulary"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from html.parser import HTMLParser
 from pathlib import Path
@@ -94,13 +95,13 @@ def test_home_says_what_the_dataset_holds_and_where_to_start(client: FlaskClient
 
 def test_force_page_shows_each_area_for_improvement_once(client: FlaskClient) -> None:
     """Regression: areas for improvement were repeated under every theme they carry (8 shown as 11)."""
-    html = client.get("/doc/force/norfolk").get_data(as_text=True)
+    body = client.get("/doc/force/norfolk").get_data(as_text=True)
     improvements = [line.removeprefix("- ") for line in
                     (Path(__file__).parents[2] / "data" / "corpus" / "norfolk-2016-effectiveness.txt")
                     .read_text(encoding="utf-8").splitlines() if line.startswith("- ")]
     assert len(improvements) >= 8
     for text in improvements:
-        assert html.count(f"<p>{escape(text)}</p></blockquote>") == 1, text  # quoted once, themes as tags
+        assert body.count(f"<p>{escape(text)}</p></blockquote>") == 1, text  # quoted once, themes as tags
 
 
 def test_norfolk_page(client: FlaskClient) -> None:
@@ -297,3 +298,24 @@ def test_every_page_links_to_the_accessibility_statement(client: FlaskClient) ->
     statement = get(client, "/accessibility")
     assert "Accessibility statement" in statement.visible
     assert "WCAG" in statement.visible and "Equality and Human Rights Commission" in statement.visible
+
+
+def test_forces_side_by_side_at_a_stable_address(client: FlaskClient) -> None:
+    page = get(client, "/compare?force=norfolk&force=suffolk")
+    assert "/doc/force/norfolk" in page.links and "/doc/force/suffolk" in page.links
+    assert "Headline grades by pillar and year" in page.visible and "Themes they share" in page.visible
+    graded = [text for cls, text in page.cells if cls.startswith("grade ")]
+    assert len(graded) >= 2 * 9  # two forces × the pillars of three years
+    assert ("grade grade-outstanding", "Outstanding") in page.cells  # Norfolk, efficiency 2015
+    choices = get(client, "/compare")
+    assert "Choose two or more forces" in choices.visible and "Headline grades" not in choices.visible
+
+
+@pytest.mark.parametrize("query, says", [
+    ("force=norfolk&force=nowhere", "'nowhere' is not a force of this dataset"),
+    ("&".join(["force=norfolk"] * 7), "at most 6 forces"),
+])
+def test_a_comparison_of_unknown_forces_says_why(client: FlaskClient, query: str, says: str) -> None:
+    response = client.get("/compare?" + query)
+    assert response.status_code == 400
+    assert says in html.unescape(response.get_data(as_text=True))
