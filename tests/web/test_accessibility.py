@@ -35,6 +35,7 @@ PAGES = {
     "ontology": "/def/peel",
     "not-found": "/doc/force/no-such-force",
     "accessibility-statement": "/accessibility",
+    "compare": "/compare?force=norfolk&force=suffolk",
 }
 
 
