@@ -88,6 +88,12 @@ SELECT DISTINCT ?theme ?top WHERE {
 }
 """
 _WORKING_WITH = sparql_prefixes() + "SELECT DISTINCT ?subject ?force WHERE { ?force peel:worksWith ?subject . }"
+_JUDGEMENT = sparql_prefixes() + """
+SELECT ?subject ?inspection ?source WHERE {
+  ?subject peel:inspection ?inspection .
+  OPTIONAL { ?subject dcterms:source ?source }
+}
+"""
 _INSPECTIONS = sparql_prefixes() + """
 SELECT DISTINCT ?subject ?inspection ?year ?pillar ?report ?url WHERE {
   ?inspection a peel:Inspection ; peel:force ?subject ; peel:year ?year ; peel:pillar ?pillar .
@@ -207,6 +213,17 @@ class ForceProfile:
 @dataclass(frozen=True)
 class InspectionProfile:
     questions: tuple[tuple[Link, Judgement | None, tuple[Group, ...]], ...]   # question, grade, statements by kind
+
+
+@dataclass(frozen=True)
+class JudgementProfile:
+    """A judgement's page: its grade, the statements its report makes on the same question (the why, by kind),
+    the inspection they belong to and where the grade was published."""
+
+    judgement: Judgement | None
+    inspection: Link | None
+    groups: tuple[Group, ...]
+    sources: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -365,6 +382,20 @@ def _questions(graded: Sequence[Judgement], quoted: Sequence[QuotedStatement]
 def inspection_profile(store: Store, inspection: URIRef) -> InspectionProfile:
     return InspectionProfile(_questions(judgements(store, inspection, "inspection"),
                                         statements(store, inspection, "inspection")))
+
+
+def judgement_profile(store: Store, judgement: URIRef) -> JudgementProfile:
+    rows = store.select(_JUDGEMENT, {"subject": judgement}).rows
+    inspections = sorted({str(r["inspection"]) for r in rows})
+    if not inspections:
+        return JudgementProfile(None, None, (), ())
+    inspection = URIRef(inspections[0])
+    found = [j for j in judgements(store, inspection, "inspection") if j.iri == str(judgement)]
+    this = found[0] if found else None
+    quoted = [s for s in statements(store, inspection, "inspection") if this and s.question == this.question]
+    labels = Labels(store, [str(inspection)])
+    return JudgementProfile(this, labels.link(inspection), _by_kind(quoted),
+                            tuple(sorted({str(r["source"]) for r in rows if "source" in r})))
 
 
 def question_profile(store: Store, question: URIRef) -> QuestionProfile:

@@ -42,6 +42,7 @@ KINDS: tuple[tuple[URIRef, str, Callable[[Store, URIRef], Any]], ...] = (
     (PEEL.Force, "force.html", profiles.force_profile),
     (PEEL.Inspection, "inspection.html", profiles.inspection_profile),
     (PEEL.Question, "question.html", profiles.question_profile),
+    (PEEL.Judgement, "judgement.html", profiles.judgement_profile),
     (PEEL.Theme, "theme.html", profiles.theme_profile),
     (PEEL.Grade, "grade.html", profiles.grade_profile),
     (PEEL.PartnerOrganisation, "organisation.html", profiles.organisation_profile),

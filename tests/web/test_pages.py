@@ -319,3 +319,16 @@ def test_a_comparison_of_unknown_forces_says_why(client: FlaskClient, query: str
     response = client.get("/compare?" + query)
     assert response.status_code == 400
     assert says in html.unescape(response.get_data(as_text=True))
+
+
+def test_a_judgement_page_shows_the_findings_and_areas_for_improvement_behind_it(client: FlaskClient) -> None:
+    page = get(client, "/doc/judgement/2016/norfolk/effectiveness/2")
+    assert "The grade and why" in page.visible
+    assert "Norfolk Constabulary is good at investigating crime and managing offenders." in page.visible
+    assert "The force should reduce the backlog of crimes awaiting closure" in page.visible
+    assert "/doc/finding/2016/norfolk/effectiveness/2/1" in page.links
+    assert "/doc/improvement/2016/norfolk/effectiveness/2/1" in page.links
+    assert "https://www.justiceinspectorates.gov.uk/hmicfrs/peel-assessments/peel-2016/norfolk/effectiveness/" \
+        in page.links
+    without = get(client, "/doc/judgement/2016/suffolk/effectiveness/0")
+    assert "not the report text behind it" in without.visible
