@@ -332,3 +332,13 @@ def test_a_judgement_page_shows_the_findings_and_areas_for_improvement_behind_it
         in page.links
     without = get(client, "/doc/judgement/2016/suffolk/effectiveness/0")
     assert "not the report text behind it" in without.visible
+
+
+def test_forces_a_to_z_jumps_to_each_letter(client: FlaskClient) -> None:
+    body = client.get("/forces").get_data(as_text=True)
+    page = Page(body)
+    letters = [link.removeprefix("#forces-") for link in page.links if link.startswith("#forces-")]
+    assert letters[:3] == ["A", "B", "C"] and "N" in letters
+    for letter in letters:
+        assert f'id="forces-{letter}"' in body, letter
+    assert "/compare" in page.links
