@@ -193,8 +193,19 @@ def label_for(iri: str, texts: Mapping[str, Texts]) -> str:
 
 def value_text(iri: str, texts: Mapping[str, Texts]) -> str:
     """What a page shows for ``iri`` as a value: its label, or, for a web address elsewhere that
-    has no label and no known pattern, the address itself (a person can read and follow it)."""
+    has no label and no known pattern, the address itself (a person can read and follow it).
+
+    A well-known term keeps its name even when that name is also what its IRI's last part reads as
+    (regression: skos:Concept was shown as its raw address at the top of every theme and grade page):
+
+    >>> value_text(str(SKOS.Concept), {})
+    'Concept'
+    >>> value_text("https://example.org/things/Widget", {})
+    'https://example.org/things/Widget'
+    """
     label = label_for(iri, texts)
+    if iri in WELL_KNOWN:
+        return label
     if (label == fallback_label(iri) and not iri.startswith(BASE) and iri.startswith(("http://", "https://"))
             and label == _humanised(iri)):
         return iri

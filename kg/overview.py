@@ -45,7 +45,10 @@ _THEMES = sparql_prefixes() + """
 SELECT ?theme ?broader (COUNT(DISTINCT ?st) AS ?statements) WHERE {
   ?theme a peel:Theme .
   OPTIONAL { ?theme skos:broader ?broader }
-  OPTIONAL { ?st peel:theme ?theme }
+  OPTIONAL {
+    ?st peel:theme ?theme ; a ?kind .  # statements only: their theme tags carry peel:theme too
+    VALUES ?kind { peel:Finding peel:AreaForImprovement peel:CauseOfConcern peel:Recommendation }
+  }
 }
 GROUP BY ?theme ?broader
 """

@@ -88,6 +88,12 @@ SELECT DISTINCT ?theme ?top WHERE {
 }
 """
 _WORKING_WITH = sparql_prefixes() + "SELECT DISTINCT ?subject ?force WHERE { ?force peel:worksWith ?subject . }"
+_JUDGEMENT = sparql_prefixes() + """
+SELECT ?subject ?inspection ?source WHERE {
+  ?subject peel:inspection ?inspection .
+  OPTIONAL { ?subject dcterms:source ?source }
+}
+"""
 _INSPECTIONS = sparql_prefixes() + """
 SELECT DISTINCT ?subject ?inspection ?year ?pillar ?report ?url WHERE {
   ?inspection a peel:Inspection ; peel:force ?subject ; peel:year ?year ; peel:pillar ?pillar .
@@ -165,6 +171,24 @@ class Partner:
 
 
 @dataclass(frozen=True)
+class InspectionSection:
+    """One inspection on a force's page: its headline grade, then each question with its grade and the
+    statements behind it (each statement once; its themes are tags on it)."""
+
+    inspection: Link
+    year: int
+    pillar: Link
+    headline: Judgement | None
+    report_url: str | None
+    questions: tuple[tuple[Link, Judgement | None, tuple[Group, ...]], ...]
+
+    @property
+    def has_text(self) -> bool:
+        """Whether the dataset holds this inspection's report text (findings or areas for improvement)."""
+        return any(groups for _question, _judgement, groups in self.questions)
+
+
+@dataclass(frozen=True)
 class ForceProfile:
     years: tuple[int, ...]
     headline: tuple[GradeRow, ...]                      # one row per pillar, one column per year
@@ -174,11 +198,32 @@ class ForceProfile:
     improvements: tuple[Group, ...]                      # areas for improvement by broadest theme
     partners: tuple[Partner, ...]
     external: tuple[Link, ...]                           # the force elsewhere: ONS, police.uk, Wikidata
+    latest_grades: tuple[Judgement, ...] = ()            # the most recent headline grade of each pillar
+    inspections: tuple[InspectionSection, ...] = ()      # newest first; questions, grades and the why
+
+    @property
+    def with_text(self) -> tuple[InspectionSection, ...]:
+        return tuple(i for i in self.inspections if i.has_text)
+
+    @property
+    def without_text(self) -> tuple[InspectionSection, ...]:
+        return tuple(i for i in self.inspections if not i.has_text)
 
 
 @dataclass(frozen=True)
 class InspectionProfile:
     questions: tuple[tuple[Link, Judgement | None, tuple[Group, ...]], ...]   # question, grade, statements by kind
+
+
+@dataclass(frozen=True)
+class JudgementProfile:
+    """A judgement's page: its grade, the statements its report makes on the same question (the why, by kind),
+    the inspection they belong to and where the grade was published."""
+
+    judgement: Judgement | None
+    inspection: Link | None
+    groups: tuple[Group, ...]
+    sources: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -301,7 +346,8 @@ def force_profile(store: Store, force: URIRef) -> ForceProfile:
     labels = Labels(store, {str(r[k]) for r in inspections for k in ("inspection", "pillar") if k in r})
     latest = sorted(((labels.link(r["inspection"]), labels.link(r["pillar"]), str(r["url"]) if "url" in r else None)
                      for r in inspections if int(r["year"]) == latest_year), key=lambda t: t[1].label)
-    improvements = [s for s in statements(store, force, "force") if s.kind == "Area for improvement"]
+    quoted = statements(store, force, "force")
+    improvements = [s for s in quoted if s.kind == "Area for improvement"]
     groups = _by_broadest_theme(store, improvements)
     partner_rows = store.select(_PARTNERS, {"subject": force}).rows
     partner_labels = Labels(store, {str(r["partner"]) for r in partner_rows})
@@ -309,19 +355,47 @@ def force_profile(store: Store, force: URIRef) -> ForceProfile:
                             key=lambda p: (-p.mentions, p.link.label)))
     links = [str(r["link"]) for r in store.select(_EXTERNAL, {"subject": force})]
     external = tuple(sorted((Link(iri, fallback_label(iri)) for iri in links), key=lambda link: link.label))
+    latest_grades = tuple(max((j for j in headline.values() if j.pillar == p), key=lambda j: j.year)
+                          for p in pillars if any(j.pillar == p for j in headline.values()))
+    sections = []
+    for r in sorted(inspections, key=lambda r: (-int(r["year"]), labels.link(r["pillar"]).label)):
+        year, pillar = int(r["year"]), labels.link(r["pillar"])
+        asked = [j for j in graded if j.year == year and j.pillar == pillar]
+        said = [q for q in quoted if q.year == year and q.pillar == pillar]
+        sections.append(InspectionSection(labels.link(r["inspection"]), year, pillar, headline.get((pillar, year)),
+                                          str(r["url"]) if "url" in r else None, _questions(asked, said)))
     return ForceProfile(years, rows, by_pillar, latest_year,
                         tuple((i, headline.get((p, latest_year)) if latest_year else None, url)
                               for i, p, url in latest),
-                        groups, partners, external)
+                        groups, partners, external, latest_grades, tuple(sections))
+
+
+def _questions(graded: Sequence[Judgement], quoted: Sequence[QuotedStatement]
+               ) -> tuple[tuple[Link, Judgement | None, tuple[Group, ...]], ...]:
+    """Each question once, in question order, with its judgement and its statements by kind."""
+    by_question = {j.question: j for j in graded}
+    numbers = {j.question: j.number for j in graded} | {s.question: s.number for s in quoted}
+    ordered = sorted(numbers, key=lambda q: (numbers[q] if numbers[q] is not None else 99, q.label))
+    return tuple((q, by_question.get(q), _by_kind([s for s in quoted if s.question == q])) for q in ordered)
 
 
 def inspection_profile(store: Store, inspection: URIRef) -> InspectionProfile:
-    graded = {j.question: j for j in judgements(store, inspection, "inspection")}
-    quoted = statements(store, inspection, "inspection")
-    questions = {j.question: j.number for j in graded.values()} | {s.question: s.number for s in quoted}
-    ordered = sorted(questions, key=lambda q: (questions[q] if questions[q] is not None else 99, q.label))
-    return InspectionProfile(tuple(
-        (q, graded.get(q), _by_kind([s for s in quoted if s.question == q])) for q in ordered))
+    return InspectionProfile(_questions(judgements(store, inspection, "inspection"),
+                                        statements(store, inspection, "inspection")))
+
+
+def judgement_profile(store: Store, judgement: URIRef) -> JudgementProfile:
+    rows = store.select(_JUDGEMENT, {"subject": judgement}).rows
+    inspections = sorted({str(r["inspection"]) for r in rows})
+    if not inspections:
+        return JudgementProfile(None, None, (), ())
+    inspection = URIRef(inspections[0])
+    found = [j for j in judgements(store, inspection, "inspection") if j.iri == str(judgement)]
+    this = found[0] if found else None
+    quoted = [s for s in statements(store, inspection, "inspection") if this and s.question == this.question]
+    labels = Labels(store, [str(inspection)])
+    return JudgementProfile(this, labels.link(inspection), _by_kind(quoted),
+                            tuple(sorted({str(r["source"]) for r in rows if "source" in r})))
 
 
 def question_profile(store: Store, question: URIRef) -> QuestionProfile:

@@ -5,7 +5,9 @@ under ``/id/``) outside the derived analytics graph (figures computed from the d
 a report or the reference data names): its label, and as text its other names and descriptions, the words of a
 statement (finding, area for improvement …) and the grade of a judgement.  ``search``
 ranks matches with BM25, a label match weighing ten times a text match; ``prefix=True``
-(autocomplete) matches the last word as a prefix, in labels only.
+(autocomplete) matches the last word as a prefix, in labels only.  When nothing matches, a word of five
+letters or more that no label holds is replaced by the closest word that labels do hold (``norfok`` finds
+Norfolk), and the results say which text they answer (``corrected``).
 
 User text never reaches FTS5 as query syntax: it is split into words (and "quoted
 phrases"), and each becomes a quoted FTS5 string, so ``AND``, ``NEAR``, ``*``, ``:`` or an
@@ -20,6 +22,7 @@ too many words raises ``BadQuery`` (HTTP 400); so does any error SQLite still re
 
 from __future__ import annotations
 
+import difflib
 import re
 import sqlite3
 import time
@@ -43,6 +46,7 @@ MAX_QUERY_CHARS = 200
 MAX_TERMS = 12
 MAX_LIMIT = 100
 LABEL_WEIGHT, TEXT_WEIGHT = 10.0, 1.0
+TYPO_MIN_LETTERS, TYPO_CUTOFF = 5, 0.8  # words this long may be corrected, to a label word this similar
 MARK_START, MARK_END = "\ue000", "\ue001"  # private-use characters: never in the indexed text
 
 # ``entry`` is searched; ``name`` (labels only, same rowids) serves autocomplete, where BM25
@@ -198,6 +202,7 @@ class SearchResults:
     total: int
     offset: int
     hits: list[Hit]
+    corrected: str | None = None  # the text searched instead, when ``query`` matched nothing
 
 
 def _connect(index: Path) -> sqlite3.Connection:
@@ -227,13 +232,66 @@ def search(index: Path, text: str, *, limit: int = 20, offset: int = 0, type: st
     last word as a prefix, in labels only (autocomplete).  No word in ``text``: no hits.
     A search still running after ``seconds`` is stopped (``QueryTimeout``).
     """
+    deadline = time.monotonic() + seconds  # one budget for the search and any corrected search
+    found = _search(index, text, limit=limit, offset=offset, type=type, prefix=prefix, deadline=deadline)
+    if found.total == 0 and (other := corrected(index, text, prefix=prefix, deadline=deadline)) is not None:
+        instead = _search(index, other, limit=limit, offset=offset, type=type, prefix=prefix, deadline=deadline)
+        if instead.total:
+            return SearchResults(text, instead.total, instead.offset, instead.hits, other)
+    return found
+
+
+def _label_words(db: sqlite3.Connection) -> set[str]:
+    return {w for (label,) in db.execute("SELECT label FROM name") for w in re.findall(r"\w+", label.casefold())}
+
+
+def corrected(index: Path, text: str, *, prefix: bool = False, deadline: float | None = None) -> str | None:
+    """``text`` with each bare word that nothing in the index holds (of ``TYPO_MIN_LETTERS`` or more) replaced by
+    the most similar word of a label; None when no word changes. "Quoted phrases" stay as typed; in ``prefix``
+    mode the last word is matched as a prefix. Past ``deadline`` (a ``time.monotonic()`` value) it gives up."""
+    pieces = re.findall(r'"([^"]*)"?|([^\s"]+)', text)
+    if not any(len(bare) >= TYPO_MIN_LETTERS for _quoted, bare in pieces):
+        return None
+    changed, out = False, []
+    with closing(_connect(index)) as db:
+        if deadline is not None:
+            db.set_progress_handler(lambda: time.monotonic() > deadline, 1000)
+        known: set[str] | None = None
+        for i, (quoted, bare) in enumerate(pieces):
+            if quoted or not bare:
+                out.append(f'"{quoted}"')
+                continue
+            word = bare.casefold()
+            star = "*" if prefix and i == len(pieces) - 1 else ""
+            if len(word) >= TYPO_MIN_LETTERS and word.isalpha() and not _holds(db, f'"{word}"{star}'):
+                try:
+                    known = known if known is not None else _label_words(db)
+                except sqlite3.OperationalError:
+                    return None  # out of time: no correction
+                close = difflib.get_close_matches(word, known, n=1, cutoff=TYPO_CUTOFF)
+                if close:
+                    bare, changed = close[0], True
+            out.append(bare)
+    return " ".join(out) if changed else None
+
+
+def _holds(db: sqlite3.Connection, match: str) -> bool:
+    """Whether anything in the index matches ``match``; True when the budget ran out (nothing to correct then)."""
+    try:
+        return db.execute("SELECT 1 FROM entry WHERE entry MATCH :m LIMIT 1", {"m": match}).fetchone() is not None
+    except sqlite3.OperationalError:
+        return True
+
+
+def _search(index: Path, text: str, *, limit: int, offset: int, type: str | None, prefix: bool,
+            deadline: float) -> SearchResults:
     match = match_expression(text, prefix=prefix)
     limit, offset = max(1, min(limit, MAX_LIMIT)), max(0, offset)
     if not match:
         return SearchResults(text, 0, offset, [])
     params = {"match": match, "type": type, "limit": limit, "offset": offset, "start": MARK_START, "end": MARK_END,
               "label_weight": LABEL_WEIGHT, "text_weight": TEXT_WEIGHT}
-    deadline = time.monotonic() + seconds
+    seconds = max(0.0, deadline - time.monotonic())
     try:
         with closing(_connect(index)) as db:
             db.set_progress_handler(lambda: time.monotonic() > deadline, 1000)  # true: sqlite interrupts
@@ -241,7 +299,7 @@ def search(index: Path, text: str, *, limit: int = 20, offset: int = 0, type: st
             rows = db.execute(_SUGGEST if prefix else _SELECT, params).fetchall()
     except sqlite3.OperationalError as exc:
         if time.monotonic() > deadline:
-            raise QueryTimeout(f"the search ran past {seconds:g} s and was stopped; use fewer words") from None
+            raise QueryTimeout(f"the search ran past its {seconds:.3g} s and was stopped; use fewer words") from None
         raise BadQuery(f"cannot search for {text!r}: {exc}") from None
     hits = [Hit(iri, doc_path(iri) or iri, label, kind, kind_label, segments(marked), segments(snippet))
             for iri, label, kind, kind_label, marked, snippet in rows]
@@ -261,5 +319,5 @@ def iris(index: Path) -> list[str]:
         return [iri for (iri,) in db.execute("SELECT iri FROM entry ORDER BY iri")]
 
 
-__all__ = ["INDEX_FILE", "Hit", "SearchResults", "build_index", "iris", "match_expression", "search", "types",
-           "write_index"]
+__all__ = ["INDEX_FILE", "Hit", "SearchResults", "build_index", "corrected", "iris", "match_expression", "search",
+           "types", "write_index"]

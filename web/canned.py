@@ -16,12 +16,15 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
+from kg.choices import Choice, choices
 from kg.csv_cells import neutralise_csv
 from kg.errors import BadQuery
 from kg.queries import CannedQuery, get_query, load_queries
 from kg.query_exec import Cell
 
+from .context import peel
 from .cors import allow_cross_origin
+from .ontology_docs import memo
 from .sparql import MAX_ROWS_HEADER, client, install, page_table, service
 from .sparql_formats import FORMATS
 
@@ -93,6 +96,28 @@ class CannedPage:
     rows: list[dict[str, Cell]] = field(default_factory=list)
     truncated: bool = False
     shown_cut: bool = False  # more rows than the page shows; the downloads hold them
+    choices: dict[str, list[Choice]] = field(default_factory=dict)  # parameter → the values the release holds
+
+
+def choices_of(query: CannedQuery) -> dict[str, list[Choice]]:
+    """The values each parameter of ``query`` can take (none for a parameter without a fixed set)."""
+    def of_type(kind: str) -> list[Choice]:
+        found: list[Choice] = memo(f"choices.{kind}", lambda: choices(peel().store, kind))
+        return found
+
+    return {p.name: of_type(p.type) for p in query.parameters}
+
+
+def unmatched(query: CannedQuery, values: dict[str, str], offered: dict[str, list[Choice]]) -> str | None:
+    """Why a given value can match nothing (it is not one of its parameter's choices), or None."""
+    for p in query.parameters:
+        value, known = values.get(p.name, "").strip(), offered.get(p.name)
+        if value and known and value not in {v for v, _label in known}:
+            close = [label for v, label in known if value.casefold() in (v.casefold(), label.casefold())]
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            return (f"parameter {p.name}: {value!r} matches no {p.type} in this dataset{hint}; "
+                    f"choose one of the {len(known)} listed in the form")
+    return None
 
 
 def run_for_page(query: CannedQuery, args: dict[str, str]) -> CannedPage:
@@ -101,6 +126,10 @@ def run_for_page(query: CannedQuery, args: dict[str, str]) -> CannedPage:
     data = CannedPage(query, args, query.text, service().max_rows,
                       [(f.name, url_for("canned.results", name=query.name, ext=key) + suffix, f.media_type)
                        for key, f in _DATA_FORMATS.items()])
+    data.choices = choices_of(query)
+    if (problem := unmatched(query, args, data.choices)) is not None:
+        data.error, data.status = problem, 400
+        return data
     try:
         text = query.bind(_values(args))
         answer = service().answer(text, service().check(text), "json", client=client())

@@ -6,6 +6,7 @@ No traceback, exception text of an unexpected error or file path ever reaches a 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
@@ -28,13 +29,25 @@ def render_error(status: int, title: str, message: str) -> Response:
     if wants_json() or request.path.endswith(".json"):
         response = jsonify({"error": title, "message": message, "status": status})
     else:
+        meant = _maybe_meant() if status == 404 else []
         response = Response(
-            render_template("error.html", status=status, title=title, message=message), mimetype="text/html"
-        )
+            render_template("error.html", status=status, title=title, message=message, meant=meant),
+            mimetype="text/html")
     response.status_code = status
     if not request.path.endswith(".json"):
         response.vary.add("Accept")  # HTML or JSON was chosen by the Accept header
     return response
+
+
+def _maybe_meant() -> list[Any]:
+    """Pages a reader who reached a missing one may have meant; none when the release cannot say."""
+    from .search import maybe_meant
+
+    try:
+        return list(maybe_meant(request.path))
+    except Exception:  # a missing page stays a readable 404 whatever the index does
+        log.exception("no suggestions for the missing page %s", request.path)
+        return []
 
 
 def init_app(app: Flask) -> None:

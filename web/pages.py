@@ -14,7 +14,7 @@ from flask import Blueprint, Response, redirect, render_template, request
 from rdflib import URIRef
 from werkzeug.exceptions import NotAcceptable
 
-from kg import profiles, schemaorg
+from kg import comparison, profiles, schemaorg
 from kg.describe import describe, entity_iri, exists, own_graph
 from kg.errors import BadQuery, NotFound
 from kg.namespaces import BASE, ORG, PEEL
@@ -35,13 +35,14 @@ DESCRIPTION = ("HMICFRS PEEL inspection findings for the 43 police forces of Eng
 NAVIGATION = (
     ("/", "Home"), ("/forces", "Forces"), ("/themes", "Themes"), ("/search", "Search"), ("/sparql", "SPARQL"),
     ("/queries/", "Queries"), ("/analytics", "Analytics"), ("/download/", "Downloads"), ("/dataset", "Dataset"),
-    ("/def/peel", "Ontology"),
+    ("/def/peel", "Ontology"), ("/compare", "Compare"),
 )
 # Entity kinds with a page of their own: (class, template, profile of the entity).
 KINDS: tuple[tuple[URIRef, str, Callable[[Store, URIRef], Any]], ...] = (
     (PEEL.Force, "force.html", profiles.force_profile),
     (PEEL.Inspection, "inspection.html", profiles.inspection_profile),
     (PEEL.Question, "question.html", profiles.question_profile),
+    (PEEL.Judgement, "judgement.html", profiles.judgement_profile),
     (PEEL.Theme, "theme.html", profiles.theme_profile),
     (PEEL.Grade, "grade.html", profiles.grade_profile),
     (PEEL.PartnerOrganisation, "organisation.html", profiles.organisation_profile),
@@ -71,6 +72,32 @@ def forces() -> Response:
     index = force_index(peel().store)
     jsonld = schemaorg.item_list("Police forces of England and Wales", [f.link for f in index.forces])
     return finish(html("forces.html", index=index, jsonld=jsonld), "html")
+
+
+@bp.get("/compare")
+def compare_forces() -> Response:
+    """Forces side by side: ``/compare?force=norfolk&force=suffolk`` (police.uk ids, in the order shown)."""
+    index = force_index(peel().store)
+    known = {f.link.iri.rsplit("/", 1)[-1]: f.link for f in index.forces}
+    asked = [v for v in request.args.getlist("force") if v]
+    unknown = [v for v in asked if v not in known]
+    if unknown:
+        raise BadQuery(f"force {unknown[0]!r} is not a force of this dataset: give a police.uk id such as "
+                       f"'norfolk' (the choices are on /compare)")
+    if len(asked) > comparison.MAX_FORCES:
+        raise BadQuery(f"force: at most {comparison.MAX_FORCES} forces compare side by side")
+    chosen = list(dict.fromkeys(asked))
+    found = (comparison.compare(peel().store, [(URIRef(known[v].iri), known[v]) for v in chosen])
+             if len(chosen) >= 2 else None)
+    return finish(html("compare.html", index=index, chosen=chosen, comparison=found,
+                       slots=max(3, len(chosen) + 1) if len(chosen) < comparison.MAX_FORCES else len(chosen)),
+                  "html")
+
+
+@bp.get("/accessibility")
+def accessibility() -> Response:
+    """The accessibility statement: how far the site meets WCAG 2.2 AA, how that is checked, what is known not to."""
+    return finish(html("accessibility.html"), "html")
 
 
 @bp.get("/themes")

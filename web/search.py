@@ -3,16 +3,19 @@
 Both read the release's full-text index (``kg.search``).  ``/search`` ranks entities whose
 label or text matches every word; ``type`` keeps one class, ``page`` pages through.
 ``/search.json`` completes the last word as a prefix, in labels only, and answers
-``{"query", "total", "results": [{"label", "type", "typeLabel", "url", "iri"}]}``; ``limit``
+``{"query", "corrected", "total", "results": [{"label", "type", "typeLabel", "url", "iri"}]}``
+(``corrected``: the text searched instead when the query matched nothing, else null); ``limit``
 caps it (at most the ``search_results`` setting).  Bad input is a 400, never a 500.
 """
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Response, jsonify, render_template, request
 
 from kg.errors import BadQuery
-from kg.search import INDEX_FILE, MAX_LIMIT, search, types
+from kg.search import INDEX_FILE, MAX_LIMIT, Hit, search, types
 
 from . import lookups
 from .caching import finish
@@ -65,7 +68,25 @@ def suggest() -> Response:
     with lookups.slots():
         results = search(index, request.args.get("q", ""), type=kind(known_types()), prefix=True,
                          limit=whole("limit", size, low=1, high=size), seconds=lookups.seconds())
-    response = jsonify({"query": results.query, "total": results.total, "results": [
+    response = jsonify({"query": results.query, "corrected": results.corrected, "total": results.total, "results": [
         {"label": h.label, "type": h.type, "typeLabel": h.type_label, "url": h.url, "iri": h.iri}
         for h in results.hits]})
     return finish(response, "json", cacheable=False)
+
+
+def maybe_meant(path: str, *, limit: int = 5) -> list[Hit]:
+    """Entities a reader may have meant by a missing page's address: its last segment's words, searched as typed
+    (so typos are forgiven), else its longest word alone. Empty when nothing matches or there is no index."""
+    segment = next((s for s in reversed(path.split("/")) if s), "")
+    words = [w for w in re.split(r"[-_.+\s]+", segment) if w.isalpha() and w not in {"doc", "id", "html"}]
+    if not words:
+        return []
+    index = peel().release.path / INDEX_FILE
+    try:
+        for text in dict.fromkeys([" ".join(words), max(words, key=len)]):
+            hits = search(index, text, limit=limit).hits
+            if hits:
+                return hits
+    except BadQuery:
+        return []
+    return []

@@ -8,6 +8,7 @@ share the files on disk, not open handles.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from kg.store import Store, open_store
 
 from .app import create_app
 from .caching import RenderCache
+from .npm_assets import YASGUI, ensure
 from .request_buffer import BufferedWSGI
 from .settings import Settings
 
@@ -108,7 +110,17 @@ def run(
 ) -> None:
     settings = Settings.from_env(data_dir=data_dir, host=host, port=port, workers=workers, store_url=store_url)
     open_release(settings.data_dir)  # fail early, with a readable message, if there is no release
+    fetch_editor()
     if debug:
         build_app(settings).run(host=settings.host, port=settings.port, debug=True)
     else:
         front_end(settings).serve()
+
+
+def fetch_editor() -> None:
+    """Fetch the query page's editor (YASGUI) on the first serve, when npm can; the page is a plain form until then."""
+    from .sparql import EDITOR_ASSET
+
+    problem = ensure(YASGUI, EDITOR_ASSET.parent)
+    if problem:
+        print(f"peelkg: the query page uses its plain form ({problem})", file=sys.stderr)

@@ -90,6 +90,16 @@ def test_prefix_search_completes_labels_only(index: Path) -> None:
     assert search(index, "tests").total == 0  # no prefix matching outside autocomplete
 
 
+def test_a_misspelt_word_finds_the_label_word_it_resembles(index: Path) -> None:
+    results = search(index, "testshyre constabulary")
+    assert results.corrected == "testshire constabulary"
+    assert [h.label for h in results.hits] == ["Testshire Constabulary"]
+    assert search(index, "testshyre constab", prefix=True).hits[0].label == "Testshire Constabulary"
+    assert search(index, "testshire").corrected is None  # a query that matches is searched as typed
+    assert search(index, "zzzzzzzz").total == 0  # nothing close: still no hits, and no correction offered
+    assert search(index, "zzzzzzzz").corrected is None
+
+
 def test_type_filter_limit_and_offset(index: Path) -> None:
     assert [h.type for h in search(index, "testshire", type="Force").hits] == ["Force"]
     first, second = search(index, "testshire", limit=1), search(index, "testshire", limit=1, offset=1)

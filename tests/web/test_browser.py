@@ -6,52 +6,17 @@ violation — fails the test; the first test proves that such errors are caught.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-TIMEOUT_MS = 30_000  # the most any step may take
-
-
-class Tab:
-    """A page whose console errors and uncaught exceptions are collected."""
-
-    def __init__(self, page: Any) -> None:
-        self.page = page
-        self.errors: list[str] = []
-        page.set_default_timeout(TIMEOUT_MS)
-        page.on("console", lambda message: self.errors.append(message.text) if message.type == "error" else None)
-        page.on("pageerror", lambda error: self.errors.append(str(error)))
-
-    def open(self, url: str) -> None:
-        self.errors.clear()
-        self.page.goto(url, wait_until="load")
-        self.page.wait_for_timeout(300)  # late console messages arrive after the load event
-
-    def evaluate(self, expression: str) -> Any:
-        return self.page.evaluate(expression)
+from tests.web.browser_support import Tab, open_browser
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tab]:
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    if executable is None:
-        pytest.fail("Chromium is not installed (Debian: apt-get install chromium); .ci/run installs it")
-    from playwright.sync_api import sync_playwright
-
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(profile), executable_path=executable, headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": 1280, "height": 900})
-        try:
-            yield Tab(context.new_page())
-        finally:
-            context.close()
+    with open_browser(tmp_path_factory.mktemp("chromium-profile")) as tab:
+        yield tab
 
 
 def test_console_errors_are_caught(browser: Tab) -> None:
@@ -92,3 +57,49 @@ def test_norfolk_page(browser: Tab, live_server: str) -> None:
     source = "https://www.justiceinspectorates.gov.uk/hmicfrs/peel-assessments/peel-2016/norfolk/effectiveness/"
     assert browser.evaluate(f"document.querySelector('a[href=\"{source}\"]') !== null")
     assert browser.evaluate("document.querySelectorAll('details').length") >= 3  # open without JavaScript
+
+
+def test_how_did_norfolk_do_in_2016_on_effectiveness_and_why(browser: Tab, live_server: str) -> None:
+    """Answered on the force page without a click: the grade, then the findings and areas for improvement
+    behind it, as a person reads the page (rendered text; a closed disclosure's text is not read)."""
+    browser.open(live_server + "/doc/force/norfolk")
+    assert browser.errors == []
+    text = browser.evaluate("document.body.innerText")
+    start = text.index("Effectiveness 2016: Good")
+    section = text[start:text.index("Grades by pillar and year", start)]
+    assert "Read the 2016 effectiveness report" in section
+    assert "Norfolk Constabulary is good at investigating crime and managing offenders." in section  # a finding
+    assert "The force should reduce the backlog of crimes awaiting closure" in section  # an area for improvement
+    assert section.index("How effective is the force at investigating crime and reducing re-offending?") \
+        < section.index("Norfolk Constabulary is good at investigating crime and managing offenders.")
+    latest = text[text.index("Latest grades"):start]
+    assert "Effectiveness (2016): Good" in latest
+
+
+def test_every_page_has_a_search_box_whose_suggestions_tolerate_typos(browser: Tab, live_server: str) -> None:
+    browser.open(live_server + "/doc/theme/domestic-abuse")
+    assert browser.errors == []
+    box = browser.page.get_by_label("Find a force, theme or organisation")
+    box.fill("norfok")  # a typo: the suggestions answer for the word it resembles
+    browser.wait_until("document.getElementById('site-q-suggestions').options.length > 0")
+    options = browser.evaluate("Array.from(document.getElementById('site-q-suggestions').options).map(o => o.value)")
+    assert "Norfolk Constabulary" in options
+    box.press("Enter")
+    browser.page.wait_for_url("**/search?q=norfok")
+    text = browser.evaluate("document.body.innerText")
+    assert "showing results for “norfolk” instead" in text
+    assert browser.evaluate("Array.from(document.querySelectorAll('ol.results a')).map(a => a.innerText)"
+                            ".includes('Norfolk Constabulary')")
+
+
+def test_two_forces_compared_from_the_form(browser: Tab, live_server: str) -> None:
+    browser.open(live_server + "/compare")
+    assert browser.errors == []
+    browser.page.select_option("#force-1", "norfolk")
+    browser.page.select_option("#force-2", "suffolk")
+    browser.page.get_by_role("button", name="Compare").click()
+    browser.page.wait_for_url("**/compare?force=norfolk&force=suffolk&force=")
+    text = browser.evaluate("document.body.innerText")
+    assert "Headline grades by pillar and year" in text
+    headers = browser.evaluate("Array.from(document.querySelectorAll('table.compare thead th')).map(t => t.innerText)")
+    assert headers == ["Year", "Pillar", "Norfolk Constabulary", "Suffolk Constabulary"]

@@ -108,3 +108,21 @@ def test_the_web_and_the_command_line_give_the_same_answer(client: FlaskClient, 
 def test_canned_queries_allow_cross_origin_reads(client: FlaskClient) -> None:
     response = client.get("/queries/forces.json", headers={"Origin": "https://notebook.example"})
     assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_every_parameter_offers_its_choices(client: FlaskClient) -> None:
+    page = client.get("/queries/areas-for-improvement").get_data(as_text=True)
+    for name in ("force", "year", "theme"):
+        assert f'<select id="p-{name}" name="{name}"' in page, name
+    assert '<option value="norfolk">Norfolk Constabulary</option>' in page
+    assert '<option value="2016">2016</option>' in page
+    assert '<option value="domestic-abuse">' in page
+
+
+def test_a_value_that_matches_nothing_says_so(client: FlaskClient) -> None:
+    """Regression: a wrong theme value silently gave 0 rows."""
+    response = client.get("/queries/areas-for-improvement?theme=domestic-abus")
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "parameter theme: &#39;domestic-abus&#39; matches no theme in this dataset" in text
+    assert client.get("/queries/areas-for-improvement?theme=domestic-abuse").status_code == 200

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import html
 import json
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from markupsafe import escape
 
 from kg.namespaces import ID
 from kg.store import LocalStore
@@ -90,6 +93,17 @@ def test_home_says_what_the_dataset_holds_and_where_to_start(client: FlaskClient
     assert data["license"].startswith("http://www.nationalarchives.gov.uk/")
 
 
+def test_force_page_shows_each_area_for_improvement_once(client: FlaskClient) -> None:
+    """Regression: areas for improvement were repeated under every theme they carry (8 shown as 11)."""
+    body = client.get("/doc/force/norfolk").get_data(as_text=True)
+    improvements = [line.removeprefix("- ") for line in
+                    (Path(__file__).parents[2] / "data" / "corpus" / "norfolk-2016-effectiveness.txt")
+                    .read_text(encoding="utf-8").splitlines() if line.startswith("- ")]
+    assert len(improvements) >= 8
+    for text in improvements:
+        assert body.count(f"<p>{escape(text)}</p></blockquote>") == 1, text  # quoted once, themes as tags
+
+
 def test_norfolk_page(client: FlaskClient) -> None:
     page = get(client, "/doc/force/norfolk")
     assert "Norfolk Constabulary" in page.visible
@@ -99,7 +113,7 @@ def test_norfolk_page(client: FlaskClient) -> None:
     assert "grade-outstanding" in grades
     assert ("grade grade-outstanding", "Outstanding") in page.cells
     assert "backlog of crimes awaiting closure" in page.visible
-    assert "Areas for improvement by theme" in page.visible
+    assert "Each inspection: grades and why" in page.visible
     assert "https://www.justiceinspectorates.gov.uk/hmicfrs/peel-assessments/peel-2016/norfolk/effectiveness/" \
         in page.links
     assert "http://statistics.data.gov.uk/id/statistical-geography/E23000024" in page.links
@@ -147,6 +161,18 @@ def test_question_page_lists_every_forces_grade(client: FlaskClient, store: Loca
     forces = {link for link in page.links if link.startswith("/doc/force/")}
     assert len(forces) == 43
     assert any("grade-" in cls for cls, _ in page.cells)
+
+
+def test_themes_index_counts_each_statement_once(client: FlaskClient) -> None:
+    """Regression: /themes counted a statement and its theme tag node (both carry peel:theme), doubling counts."""
+    import re
+
+    index = client.get("/themes").get_data(as_text=True)
+    shown = re.search(r'href="/doc/theme/domestic-abuse">[^<]*</a> <span class="count">\((\d+) statements?\)', index)
+    assert shown is not None
+    theme_page = client.get("/doc/theme/domestic-abuse").get_data(as_text=True)
+    quoted = theme_page.count("<blockquote")
+    assert quoted > 0 and int(shown.group(1)) == quoted
 
 
 def test_theme_page_gathers_statements_across_forces(client: FlaskClient) -> None:
@@ -254,3 +280,65 @@ def test_pages_carry_validators(client: FlaskClient, path: str) -> None:
     response = client.get(path)
     assert response.headers["ETag"] and response.headers["Last-Modified"]
     assert client.get(path, headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
+
+
+def test_a_missing_page_suggests_what_the_reader_may_have_meant(client: FlaskClient) -> None:
+    page = get(client, "/doc/force/norfok", status=404)
+    assert "Did you mean" in page.visible
+    assert "/doc/force/norfolk" in page.links
+    nothing = get(client, "/doc/force/qqqqqqqq", status=404)
+    assert "Did you mean" not in nothing.visible and "/forces" in nothing.links
+    as_json = client.get("/doc/force/norfok", headers={"Accept": "application/json"})
+    assert as_json.status_code == 404 and as_json.get_json()["status"] == 404
+
+
+def test_every_page_links_to_the_accessibility_statement(client: FlaskClient) -> None:
+    for path in ("/", "/doc/force/norfolk", "/search?q=norfolk"):
+        assert "/accessibility" in get(client, path).links, path
+    statement = get(client, "/accessibility")
+    assert "Accessibility statement" in statement.visible
+    assert "WCAG" in statement.visible and "Equality and Human Rights Commission" in statement.visible
+
+
+def test_forces_side_by_side_at_a_stable_address(client: FlaskClient) -> None:
+    page = get(client, "/compare?force=norfolk&force=suffolk")
+    assert "/doc/force/norfolk" in page.links and "/doc/force/suffolk" in page.links
+    assert "Headline grades by pillar and year" in page.visible and "Themes they share" in page.visible
+    graded = [text for cls, text in page.cells if cls.startswith("grade ")]
+    assert len(graded) >= 2 * 9  # two forces × the pillars of three years
+    assert ("grade grade-outstanding", "Outstanding") in page.cells  # Norfolk, efficiency 2015
+    choices = get(client, "/compare")
+    assert "Choose two or more forces" in choices.visible and "Headline grades" not in choices.visible
+
+
+@pytest.mark.parametrize("query, says", [
+    ("force=norfolk&force=nowhere", "'nowhere' is not a force of this dataset"),
+    ("&".join(["force=norfolk"] * 7), "at most 6 forces"),
+])
+def test_a_comparison_of_unknown_forces_says_why(client: FlaskClient, query: str, says: str) -> None:
+    response = client.get("/compare?" + query)
+    assert response.status_code == 400
+    assert says in html.unescape(response.get_data(as_text=True))
+
+
+def test_a_judgement_page_shows_the_findings_and_areas_for_improvement_behind_it(client: FlaskClient) -> None:
+    page = get(client, "/doc/judgement/2016/norfolk/effectiveness/2")
+    assert "The grade and why" in page.visible
+    assert "Norfolk Constabulary is good at investigating crime and managing offenders." in page.visible
+    assert "The force should reduce the backlog of crimes awaiting closure" in page.visible
+    assert "/doc/finding/2016/norfolk/effectiveness/2/1" in page.links
+    assert "/doc/improvement/2016/norfolk/effectiveness/2/1" in page.links
+    assert "https://www.justiceinspectorates.gov.uk/hmicfrs/peel-assessments/peel-2016/norfolk/effectiveness/" \
+        in page.links
+    without = get(client, "/doc/judgement/2016/suffolk/effectiveness/0")
+    assert "not the report text behind it" in without.visible
+
+
+def test_forces_a_to_z_jumps_to_each_letter(client: FlaskClient) -> None:
+    body = client.get("/forces").get_data(as_text=True)
+    page = Page(body)
+    letters = [link.removeprefix("#forces-") for link in page.links if link.startswith("#forces-")]
+    assert letters[:3] == ["A", "B", "C"] and "N" in letters
+    for letter in letters:
+        assert f'id="forces-{letter}"' in body, letter
+    assert "/compare" in page.links

@@ -1,9 +1,10 @@
-// Autocomplete for the search box: fills its <datalist> from /search.json as the user types.
-// Without this script the form works as a plain GET form.
+// Autocomplete for the search boxes (the site header's and the search page's): fills each one's <datalist>
+// from /search.json as the user types. Without this script each form works as a plain GET form.
 (function () {
   "use strict";
-  var input = document.querySelector("input[data-suggest]");
-  if (!input || !window.fetch) { return; }
+  if (!window.fetch) { return; }
+  Array.prototype.forEach.call(document.querySelectorAll("input[data-suggest]"), suggest);
+  function suggest(input) {
   var list = document.getElementById(input.getAttribute("list"));
   var timer = null;
   var latest = "";
@@ -27,4 +28,5 @@
         .catch(function () { list.replaceChildren(); });
     }, 150);
   });
+  }
 }());

@@ -30,6 +30,11 @@
       autocompleters: ["variables"], // the others ask services on other sites
       extraKeys: { "Ctrl-Enter": submit, "Cmd-Enter": submit }
     });
+    // The editor's hidden input carries the form's label; its scrolling area takes keyboard focus.
+    var input = holder.querySelector("textarea");
+    if (input) { input.setAttribute("aria-label", "SPARQL query"); }
+    var scroller = holder.querySelector(".CodeMirror-scroll");
+    if (scroller) { scroller.tabIndex = 0; }
   }
 
   form.addEventListener("submit", function () {
