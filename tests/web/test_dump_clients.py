@@ -18,8 +18,8 @@ import requests
 
 from kg.dumps import read_checksums
 from kg.release import DUMP, Release
+from tests.web.browser_support import CHROMIUM_ARGS, TIMEOUT_MS, chromium_executable
 from tests.web.support import fetch
-from tests.web.test_browser import CHROMIUM_ARGS, TIMEOUT_MS
 
 
 def sha256_of(path: Path) -> str:
@@ -62,9 +62,7 @@ def test_requests_saves_the_listed_file(live_server: str, listed: str, tmp_path:
 
 
 def test_chromium_saves_the_listed_file(live_server: str, listed: str, tmp_path: Path) -> None:
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    if executable is None:
-        pytest.fail("Chromium is not installed (Debian: apt-get install chromium); .ci/run installs it")
+    executable = chromium_executable()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
