@@ -18,6 +18,7 @@ from pathlib import Path
 from .errors import InputError
 from .model import ForceRecord
 from .reference import csv_rows
+from .themes import _FOLDS_TO_ASCII
 
 ORGANISATION_TYPES = (
     "police-force",
@@ -60,6 +61,17 @@ def read_organisations(path: Path) -> list[Organisation]:
     return organisations
 
 
+def _needle(text: str) -> str | None:
+    """The longest piece of ``text`` that every match of its pattern holds literally, lower-cased.
+
+    The patterns let whitespace vary, an apostrophe be either kind and "&" be "and", so the piece
+    holds none of these. ``None`` (no prefilter) for a text that is not ASCII or has no such piece.
+    """
+    pieces = re.split(r"[\s'’&]+", text)
+    longest = max(pieces, key=len, default="")
+    return longest.lower() if longest and text.isascii() else None
+
+
 def _words(phrase: str) -> str:
     return r"(?<!\w)" + re.escape(phrase).replace(r"\ ", r"\s+").replace("'", "['’]") + r"(?!\w)"
 
@@ -73,7 +85,9 @@ class PartnerFinder:
     """
 
     def __init__(self, forces: list[ForceRecord], organisations: list[Organisation]) -> None:
-        self._patterns: list[tuple[str, bool, re.Pattern[str]]] = []
+        # Each pattern comes with needles: lower-cased pieces of which a match holds at least one
+        # (``None``: no prefilter), so a text holding none of them is not searched (see ``find``).
+        self._patterns: list[tuple[str, bool, re.Pattern[str], tuple[str | None, ...]]] = []
         for force in forces:
             short = re.escape(force.short_name).replace(r"\ ", r"\s+").replace("&", "(?:&|and)")
             pattern = (
@@ -86,20 +100,35 @@ class PartnerFinder:
                 + short
                 + r"\s+(?i:constabularies|police\s+forces)(?!\w)"
             )
-            self._patterns.append((force.police_uk_id, True, re.compile(pattern)))
+            needles = (_needle(force.name), _needle(force.short_name))
+            self._patterns.append((force.police_uk_id, True, re.compile(pattern), needles))
         for org in organisations:
             alternatives = "|".join(
                 # Acronyms match case-sensitively ("CPS", not "cps"); phrases ignore case.
                 _words(p) if p.isupper() else "(?i:" + _words(p) + ")"
                 for p in sorted(org.phrases, key=len, reverse=True)
             )
-            self._patterns.append((org.slug, False, re.compile(alternatives)))
+            needles = tuple(_needle(p) for p in org.phrases)
+            self._patterns.append((org.slug, False, re.compile(alternatives), needles))
 
     def find(self, text: str, *, exclude_force: str | None = None) -> list[Mention]:
-        """Every organisation named in ``text`` once, in order of first mention."""
+        """Every organisation named in ``text`` once, in order of first mention.
+
+        A pattern none of whose needles is in the lower-cased text cannot match, so it is not run
+        (exact: a text holding a character that re.IGNORECASE equates with an ASCII letter although
+        ``str.lower`` does not map it to it is searched with every pattern).
+
+        >>> f = PartnerFinder([], [Organisation("cps", "Crown Prosecution Service", "criminal-justice",
+        ...                                     ("Crown Prosecution Service",))])
+        >>> [[m.phrase for m in f.find(t)] for t in ("the crown  prosecution SERVICE", "the \u017fervice")]
+        [['crown  prosecution SERVICE'], []]
+        """
+        lowered = text.lower() if _FOLDS_TO_ASCII.isdisjoint(text) else None
         hits: list[tuple[int, Mention]] = []
-        for key, is_force, pattern in self._patterns:
+        for key, is_force, pattern, needles in self._patterns:
             if is_force and key == exclude_force:
+                continue
+            if lowered is not None and None not in needles and not any(n in lowered for n in needles if n):
                 continue
             match = pattern.search(text)
             if match:
