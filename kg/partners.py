@@ -100,7 +100,7 @@ class PartnerFinder:
                 + short
                 + r"\s+(?i:constabularies|police\s+forces)(?!\w)"
             )
-            needles = (_needle(force.name), _needle(force.short_name))
+            needles: tuple[str | None, ...] = (_needle(force.name), _needle(force.short_name))
             self._patterns.append((force.police_uk_id, True, re.compile(pattern), needles))
         for org in organisations:
             alternatives = "|".join(
