@@ -23,6 +23,7 @@ from rdflib import Dataset, Graph, URIRef
 from .artefacts import derivations
 from .errors import InputError
 from .judgements import ForceIndex, JudgementFacts, Notice, merge_judgements
+from .limits import check_report_size
 from .mapping import (
     ReportContext,
     force_triples,
@@ -245,6 +246,7 @@ def build_dataset(inputs: Inputs, progress: Progress = _quiet, *, cache: Path | 
         for path in inputs.reports:
             progress(f"parsing {path.name}")
             meta = _metadata_for(path, meta_cache)
+            check_report_size(path)
             key = unit_key(path, meta, tables)
             unit = units_cache.get(key)
             if unit is None:
