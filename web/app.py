@@ -20,7 +20,8 @@ from .settings import Settings
 # One blueprint per surface; each module exposes ``bp``.
 BLUEPRINTS: tuple[str, ...] = ("web.pages", "web.security", "web.caching",
                                "web.downloads", "web.dataset", "web.ontology_docs", "web.search",
-                               "web.sparql", "web.canned", "web.analytics", "web.reconcile", "web.identifiers")
+                               "web.sparql", "web.canned", "web.analytics", "web.reconcile", "web.identifiers",
+                               "web.fragments")
 
 
 def create_app(settings: Settings, store: Store, *, release: Release | None = None) -> Flask:

@@ -38,6 +38,14 @@ FORMATS: tuple[Format, ...] = (
     Format("nt", "application/n-triples", "nt", "N-Triples"),
 )
 HTML = FORMATS[0]
+# Documents of several graphs (a Triple Pattern Fragment: its data and a metadata graph): the
+# quad formats first, then the table's RDF formats (JSON-LD keeps the graphs; the others hold
+# triples, so every graph's triples are sent together, as the TPF specification allows).
+DATASET_FORMATS: tuple[Format, ...] = (
+    Format("trig", "application/trig", "trig", "TriG"),
+    Format("nq", "application/n-quads", "nquads", "N-Quads"),
+    *(f for f in FORMATS if f.is_rdf),
+)
 BY_SUFFIX = {f.suffix: f for f in FORMATS}
 _BY_MEDIA_TYPE = {f.media_type: f for f in FORMATS}
 _BY_ALIAS = {m: f for f in FORMATS for m in f.aliases}
@@ -88,6 +96,21 @@ def negotiate(accept: MIMEAccept) -> Format | None:
     if not named:
         return None
     return replace(_BY_ALIAS[named[0][1]], media_type=named[0][1])
+
+
+def negotiate_dataset(accept: MIMEAccept) -> Format | None:
+    """The best of ``DATASET_FORMATS`` for an ``Accept`` header (TriG when there is none), ``None`` when none fits.
+
+    >>> from werkzeug.http import parse_accept_header
+    >>> negotiate_dataset(parse_accept_header("application/n-quads,text/turtle;q=0.6", MIMEAccept)).suffix
+    'nq'
+    >>> negotiate_dataset(parse_accept_header("text/html", MIMEAccept)) is None
+    True
+    """
+    if not accept:
+        return DATASET_FORMATS[0]
+    best = accept.best_match([f.media_type for f in DATASET_FORMATS])
+    return next((f for f in DATASET_FORMATS if f.media_type == best), None)
 
 
 def choose(suffix_format: Format | None, accept: MIMEAccept) -> Format | None:

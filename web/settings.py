@@ -91,6 +91,9 @@ class Settings:
     query_memory_mb: int = setting(1024, "Address-space limit of a query worker process, in MiB.")
     query_cache_mb: int = setting(32, "Memory per web worker for answers to repeated queries, in MiB (0: no cache).")
     page_size: int = setting(50, "Incoming links shown per page on an entity page.")
+    fragment_page_size: int = setting(
+        100, "Triples per page of a Triple Pattern Fragment at /fragments (1 to 10000; the count is exact)."
+    )
     cache_max_age: int = setting(300, "Cache-Control max-age for pages and data, in seconds.")
     page_cache_mb: int = setting(
         64, "Memory per web worker for rendered pages and entity documents, in MiB (0: no render cache)."
