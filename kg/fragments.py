@@ -187,7 +187,7 @@ def document(frag: Fragment, endpoint: str, *, dataset: URIRef, title: str) -> t
     ds = Dataset()
     for prefix, ns in (("hydra", HYDRA), ("void", VOID), ("dcterms", DCTERMS), ("foaf", FOAF)):
         ds.bind(prefix, ns)
-    data = ds.default_context
+    data = ds.default_graph
     for triple in frag.triples:
         data.add(triple)
     g = ds.graph(meta)

@@ -26,6 +26,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 
 from .dumps import DOWNLOADS, Download, read_checksums
+from .fragments import SPEC as TPF_SPEC
 from .loaded_store import LoadedStore
 from .mapping import WIKIDATA
 from .namespaces import (
@@ -59,6 +60,7 @@ DATASET = ID["dataset"]
 CATALOG, SERVICE, PUBLISHER, DESCRIPTION = (URIRef(f"{DATASET}#{part}")
                                             for part in ("catalog", "sparql", "publisher", "void"))
 SPARQL_ENDPOINT = URIRef(BASE + "sparql")
+FRAGMENTS, FRAGMENTS_ENDPOINT = URIRef(f"{DATASET}#fragments"), URIRef(BASE + "fragments")
 DOWNLOAD = BASE + "download/"
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -323,6 +325,13 @@ def describe(stats: Statistics, files: list[DistributionFile], *, issued: dateti
     g.add((SERVICE, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
     g.add((SERVICE, DCAT.servesDataset, DATASET))
     g.add((SERVICE, DCTERMS.license, OGL))
+    g.add((CATALOG, DCAT.service, FRAGMENTS))
+    g.add((FRAGMENTS, RDF.type, DCAT.DataService))
+    g.add((FRAGMENTS, DCTERMS.title, Literal("Triple Pattern Fragments", lang="en")))
+    g.add((FRAGMENTS, DCAT.endpointURL, FRAGMENTS_ENDPOINT))
+    g.add((FRAGMENTS, DCTERMS.conformsTo, TPF_SPEC))
+    g.add((FRAGMENTS, DCAT.servesDataset, DATASET))
+    g.add((FRAGMENTS, DCTERMS.license, OGL))
     _linksets(g, stats)
     _partitions(g, stats)
     _dcat_ap_recommended(g, when)
@@ -356,7 +365,7 @@ def _dcat_ap_recommended(g: Graph, when: Literal) -> None:
     g.add((contact, RDF.type, VCARD.Organization))
     g.add((contact, VCARD.fn, Literal("The peelkg project")))
     g.add((contact, VCARD.hasURL, URIRef(BASE)))
-    for node in (DATASET, SERVICE):
+    for node in (DATASET, SERVICE, FRAGMENTS):
         g.add((node, DCAT.contactPoint, contact))
     for prop, value in ((DCTERMS.issued, when), (DCTERMS.modified, when),
                         (DCTERMS.language, URIRef(EU + "language/ENG")), (DCTERMS.spatial, ENGLAND_AND_WALES),
@@ -366,6 +375,10 @@ def _dcat_ap_recommended(g: Graph, when: Literal) -> None:
     g.add((SERVICE, DCAT.endpointDescription, SPARQL_ENDPOINT))  # it answers its service description
     g.add((SERVICE, DCAT.theme, URIRef(EU + "data-theme/JUST")))
     g.add((SERVICE, DCAT.keyword, Literal("SPARQL", lang="en")))
+    g.add((FRAGMENTS, DCTERMS.publisher, PUBLISHER))
+    g.add((FRAGMENTS, DCAT.endpointDescription, FRAGMENTS_ENDPOINT))  # every fragment carries its controls
+    g.add((FRAGMENTS, DCAT.theme, URIRef(EU + "data-theme/JUST")))
+    g.add((FRAGMENTS, DCAT.keyword, Literal("Linked Data Fragments", lang="en")))
     # labels of the EU authority-table concepts used (their own labels, publications.europa.eu)
     g.add((URIRef(EU + "data-theme"), DCTERMS.title, Literal("Data theme", lang="en")))
     g.add((URIRef(EU + "data-theme/JUST"), SKOS.prefLabel,

@@ -24,7 +24,7 @@ from kg.query_cache import ResultCache
 
 from .caching import finish
 from .context import peel
-from .negotiation import DATASET_FORMATS, negotiate_dataset, serialise
+from .negotiation import DATASET_FORMATS, negotiate_dataset, serialise_dataset
 from .ontology_docs import memo
 
 bp = Blueprint("fragments", __name__)
@@ -60,17 +60,17 @@ def page_number(raw: str | None) -> int:
 
 @bp.get("/fragments")
 def fragments() -> Response:
+    pattern, page = tpf.Pattern.parse(request.args), page_number(request.args.get("page"))
     fmt = negotiate_dataset(request.accept_mimetypes)
     if fmt is None:
         raise NotAcceptable("Fragments are available as " + ", ".join(f.media_type for f in DATASET_FORMATS) + ".")
     size = min(max(1, peel().settings.fragment_page_size), MAX_PAGE_SIZE)
-    pattern = tpf.Pattern.parse(request.args)
-    frag = tpf.fragment(peel().store, pattern, page=page_number(request.args.get("page")), page_size=size,
+    frag = tpf.fragment(peel().store, pattern, page=page, page_size=size,
                         counted=counted)
     endpoint = request.url_root + "fragments"
     ds, _ = tpf.document(frag, endpoint, dataset=URIRef(BASE + "id/dataset"),
                          title=f"Triple Pattern Fragment, page {frag.page} of {frag.last_page}")
-    response = Response(serialise(ds, fmt), mimetype=fmt.media_type)
+    response = Response(serialise_dataset(ds, fmt), mimetype=fmt.media_type)
     response.vary.add("Accept")
     response.headers["Link"] = f'<{tpf.SPEC}>; rel="profile"'
     return finish(response, f"tpf-{fmt.suffix}", cacheable=False)  # the controls name this host

@@ -12,9 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+import pyoxigraph as ox
 from flask import Response, g
-from rdflib import Graph, URIRef
+from rdflib import Dataset, Graph, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from werkzeug.datastructures import MIMEAccept
+
+from kg.store import to_oxigraph
 
 
 @dataclass(frozen=True)
@@ -142,3 +146,23 @@ def serialise(graph: Graph, fmt: Format) -> bytes:
                    if prefix and any(iri.startswith(str(ns)) for iri in used)}
         return graph.serialize(format="json-ld", context=context, auto_compact=True, encoding="utf-8")
     return graph.serialize(format=fmt.serializer, encoding="utf-8")
+
+
+def serialise_dataset(ds: Dataset, fmt: Format) -> bytes:
+    """``ds`` in a format of ``DATASET_FORMATS`` (by Oxigraph's serialisers, which keep the graphs);
+    a triples-only format gets every graph's triples together."""
+    target = ox.RdfFormat.from_media_type(fmt.media_type)
+    assert target is not None, f"no serialiser for {fmt.media_type}"
+    prefixes = {p: str(ns) for p, ns in ds.namespaces() if p}
+    ordered = sorted(ds.quads((None, None, None, None)),  # the default graph first, each graph in one block
+                     key=lambda q: (q[3] != DATASET_DEFAULT_GRAPH_ID, str(q[3]), str(q[0]), str(q[1]), str(q[2])))
+    if target.supports_datasets:
+        quads = [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o),  # type: ignore[arg-type]
+                         ox.DefaultGraph() if c == DATASET_DEFAULT_GRAPH_ID else to_oxigraph(c))  # type: ignore[arg-type]
+                 for s, p, o, c in ordered]
+        return bytes(ox.serialize(quads, format=target,
+                                  prefixes=None if target == ox.RdfFormat.N_QUADS else prefixes) or b"")
+    triples = [ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
+               for s, p, o, _ in ordered]
+    return bytes(ox.serialize(triples, format=target,
+                              prefixes=None if target == ox.RdfFormat.N_TRIPLES else prefixes) or b"")

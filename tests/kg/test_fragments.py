@@ -51,9 +51,9 @@ def test_bad_terms_are_refused_naming_the_parameter(text: str, says: str) -> Non
 
 
 def test_a_literal_subject_and_a_literal_predicate_are_refused() -> None:
-    with pytest.raises(BadQuery, match="^subject:"):
+    with pytest.raises(BadQuery, match=r"^subject:"):
         Pattern.parse({"subject": '"x"'})
-    with pytest.raises(BadQuery, match="^predicate:"):
+    with pytest.raises(BadQuery, match=r"^predicate:"):
         Pattern.parse({"predicate": '"x"'})
 
 
