@@ -122,7 +122,9 @@ class Pattern:
         return {n: write_term(t) for n in POSITIONS if (t := getattr(self, n)) is not None}
 
 
-_PAGE = "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o LIMIT %d OFFSET %d"
+# No ORDER BY: sorting every matching triple for each page cost seconds on the widest patterns; an unchanging
+# store answers the same pattern in the same order (its index order), which is what paging needs.
+_PAGE = "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT %d OFFSET %d"
 
 
 def _count_query(bound: list[str]) -> str:

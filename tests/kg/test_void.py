@@ -129,6 +129,7 @@ def test_dataset_is_dcat_with_licence_publisher_and_service(description: Graph) 
     assert description.value(DATASET, DCTERMS.license) == URIRef(
         "http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/")
     assert description.value(DATASET, DCTERMS.publisher) is not None
-    service = description.value(None, DCAT.servesDataset, DATASET)
-    assert (service, RDF.type, DCAT.DataService) in description
-    assert description.value(service, DCAT.endpointURL) == URIRef("https://w3id.org/peelkg/sparql")
+    services = set(description.subjects(DCAT.servesDataset, DATASET))
+    assert all((service, RDF.type, DCAT.DataService) in description for service in services)
+    assert {description.value(service, DCAT.endpointURL) for service in services} == {
+        URIRef("https://w3id.org/peelkg/sparql"), URIRef("https://w3id.org/peelkg/fragments")}
