@@ -78,3 +78,35 @@ def test_search_is_the_same(remote_server: str, live_server: str) -> None:
     remote, local = both(remote_server, live_server, "/search.json?q=domestic+abuse", "application/json")
     assert json.loads(remote) == json.loads(local)
     assert b"domestic" in remote.lower()
+
+
+def fragment_triples(base: str, query: str) -> tuple[int, set[Any]]:
+    """The count and every page's data triples of the fragment ``/fragments?{query}``, following hydra:next."""
+    import pyoxigraph as ox
+
+    hydra = "http://www.w3.org/ns/hydra/core#"
+    seen: set[Any] = set()
+    path: str | None = "/fragments?" + query
+    total = -1
+    while path:
+        status, _, body = fetch(base, path, {"Accept": "application/n-quads"})
+        assert status == 200, body[:300]
+        quads = list(ox.parse(body, format=ox.RdfFormat.N_QUADS))
+        seen |= {q.triple for q in quads if q.graph_name == ox.DefaultGraph()}
+        controls = {q.predicate.value: q.object for q in quads
+                    if q.graph_name != ox.DefaultGraph() and q.subject == ox.NamedNode(base + path)}
+        total = int(controls[hydra + "totalItems"].value)
+        nxt = controls.get(hydra + "next")
+        path = nxt.value[len(base):] if nxt is not None else None
+    return total, seen
+
+
+@pytest.mark.parametrize("query", [
+    "predicate=http%3A%2F%2Fwww.w3.org%2F2004%2F02%2Fskos%2Fcore%23prefLabel",
+    "subject=https%3A%2F%2Fw3id.org%2Fpeelkg%2Fid%2Fforce%2Fnorfolk",
+    "object=%22Norfolk+Constabulary%22",
+])
+def test_fragments_are_the_same(remote_server: str, live_server: str, query: str) -> None:
+    remote, local = fragment_triples(remote_server, query), fragment_triples(live_server, query)
+    assert local[0] == len(local[1]) > 0
+    assert remote == local
