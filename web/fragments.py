@@ -6,7 +6,8 @@ in a triples-only format of the table (negotiated; ``406`` when none is acceptab
 term or page is a ``400`` naming the parameter; a page past the last one is a ``404``.  Counts
 are kept per release in a bounded cache; the answer carries the release's validators
 (``ETag``, ``Last-Modified``, ``Cache-Control``) like the other data surfaces, but stays out of
-the shared render cache because its controls name the host that was asked.
+the shared render cache because its controls name the host that was asked.  Other sites' pages
+may read fragments (CORS, the ``cors_origins`` setting), as they may the SPARQL endpoint.
 """
 
 from __future__ import annotations
@@ -24,10 +25,12 @@ from kg.query_cache import ResultCache
 
 from .caching import finish
 from .context import peel
+from .cors import allow_cross_origin
 from .negotiation import DATASET_FORMATS, negotiate_dataset, serialise_dataset
 from .ontology_docs import memo
 
 bp = Blueprint("fragments", __name__)
+bp.after_request(allow_cross_origin)  # browser clients (Comunica's web client) on other sites
 
 COUNTS_BUDGET = 4 * 1024 * 1024  # bytes of the per-release count cache (about 10,000 patterns)
 MAX_PAGE_SIZE = 10_000

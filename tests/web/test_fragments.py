@@ -135,6 +135,12 @@ def test_fragments_carry_the_release_validators_and_answer_a_conditional_get(cli
     assert nquads.headers["ETag"] != tag
 
 
+def test_pages_on_other_sites_may_read_fragments(client: FlaskClient) -> None:
+    response = client.get(url(object=FORCE), headers={**TRIG, "Origin": "https://client.example"})
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Link" in response.headers["Access-Control-Expose-Headers"]
+
+
 def test_the_dataset_description_names_the_fragments_service(client: FlaskClient) -> None:
     graph = Graph().parse(data=client.get("/dataset.ttl").data, format="turtle")
     services = {str(s) for s in graph.objects(None, URIRef("http://www.w3.org/ns/dcat#endpointURL"))}
