@@ -77,7 +77,7 @@ def grade_changes(judgements: list[JudgementFact], grades: dict[URIRef, GradeInf
     Sorted by force, pillar, question number and year.  When a year holds two judgements
     for the same question (which the shapes forbid), the first by IRI is used.
     """
-    series: dict[tuple[URIRef, URIRef, int, URIRef], dict[int, JudgementFact]] = defaultdict(dict)
+    series: dict[tuple[URIRef, URIRef, int, URIRef | None], dict[int, JudgementFact]] = defaultdict(dict)
     for j in sorted(judgements, key=lambda j: str(j.iri)):
         if j.grade is not None and j.grade in grades:
             series[(j.force, j.pillar, j.number, grades[j.grade].scheme)].setdefault(j.year, j)
