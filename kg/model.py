@@ -134,6 +134,7 @@ class ReportMeta:
     pillar: str
     source_url: str
     published: str | None
+    cycle: str | None = None  # "2021-22" or "2023-25" for a report of a later cycle (pillar then unused)
 
 
 @dataclass(frozen=True)

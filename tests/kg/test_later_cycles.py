@@ -106,3 +106,23 @@ def test_a_four_level_grade_in_a_later_cycle_is_a_violation() -> None:
     outcome = validate_graph(graph)
     assert not outcome.conforms
     assert "cycle's grading scale" in outcome.report_text
+
+
+def test_build_adds_a_2023_25_report_beside_the_older_grades(peelkg: object, tmp_path: Path) -> None:
+    """The bundled 2016/2017 four-level grades and the fixture's five-level ones, in one validated release."""
+    run = peelkg  # the console script (tests/conftest.py)
+    out = tmp_path / "release"
+    built_run = run("build", str(FIXTURES), "--add", "--quiet", "--out", str(out))  # type: ignore[operator]
+    assert built_run.returncode == 0, built_run.stderr
+    query = ("PREFIX peel: <https://w3id.org/peelkg/def/peel#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+             "SELECT DISTINCT ?scheme ?label WHERE { ?j a peel:Judgement ; "
+             "peel:force <https://w3id.org/peelkg/id/force/norfolk> ; peel:grade ?g . "
+             "?g skos:inScheme ?scheme ; skos:prefLabel ?label }")
+    rows = run("query", query, "--data", str(out), "--format", "csv")  # type: ignore[operator]
+    found = {tuple(line.rsplit("/", 1)[-1].split(",")) for line in rows.stdout.split()[1:]}
+    assert ("grades-2021", "Adequate") in found and ("grades-2021", "Outstanding") in found
+    assert any(scheme == "grades-2014" for scheme, _ in found)
+    changes = run("query", "grade-changes", "--data", str(out), "--param", "force=norfolk",  # type: ignore[operator]
+                  "--format", "csv")
+    assert changes.returncode == 0, changes.stderr
+    assert "Adequate" not in changes.stdout and ",2023," not in changes.stdout and ",2021," not in changes.stdout
