@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -119,7 +121,7 @@ def test_build_adds_a_2023_25_report_beside_the_older_grades(peelkg: object, tmp
              "peel:force <https://w3id.org/peelkg/id/force/norfolk> ; peel:grade ?g . "
              "?g skos:inScheme ?scheme ; skos:prefLabel ?label }")
     rows = run("query", query, "--data", str(out), "--format", "csv")  # type: ignore[operator]
-    found = {tuple(line.rsplit("/", 1)[-1].split(",")) for line in rows.stdout.split()[1:]}
+    found = {(row["scheme"].rsplit("/", 1)[-1], row["label"]) for row in csv.DictReader(io.StringIO(rows.stdout))}
     assert ("grades-2021", "Adequate") in found and ("grades-2021", "Outstanding") in found
     assert any(scheme == "grades-2014" for scheme, _ in found)
     changes = run("query", "grade-changes", "--data", str(out), "--param", "force=norfolk",  # type: ignore[operator]
