@@ -4,9 +4,10 @@ A *grade change* compares two successive graded judgements of the same force, pi
 question number (0 being the pillar's overall judgement): the later grade's rank minus
 the earlier one's, on the grading scale's order (``peel:rank``, higher is better).
 Judgements without a grade (ungraded, or not inspected that year) are skipped, so a change
-runs from one graded year to the next graded year.  Grades of different scales are compared
-through their SKOS mappings when the earlier grade maps onto the later scale; otherwise
-the pair is left out.
+runs from one graded year to the next graded year on the same scale.  Grades of different
+scales (the four-level scale of 2014–2019, the five-level one from 2021/22) are never
+compared: their levels are only close matches ("good" on five levels is not "good" on four),
+so a series restarts when the scale changes.
 
 >>> from rdflib import URIRef
 >>> good = GradeInfo(URIRef("g:good"), "Good", 3, URIRef("s:2014"))
@@ -63,13 +64,11 @@ def direction(rank_change: int) -> str:
 
 
 def rank_change(before: GradeInfo, after: GradeInfo, grades: dict[URIRef, GradeInfo]) -> int | None:
-    """``after.rank - before.rank`` on ``after``'s scale, or None when the scales cannot be compared."""
-    if before.scheme == after.scheme:
-        return after.rank - before.rank
-    mapped = [grades[m] for m in before.matches if m in grades and grades[m].scheme == after.scheme]
-    if len(mapped) != 1:
+    """``after.rank - before.rank``, or None when the two grades are of different scales."""
+    del grades  # kept for callers; mappings between scales are deliberately not used
+    if before.scheme != after.scheme:
         return None
-    return after.rank - mapped[0].rank
+    return after.rank - before.rank
 
 
 def grade_changes(judgements: list[JudgementFact], grades: dict[URIRef, GradeInfo]) -> list[GradeStep]:
@@ -78,12 +77,12 @@ def grade_changes(judgements: list[JudgementFact], grades: dict[URIRef, GradeInf
     Sorted by force, pillar, question number and year.  When a year holds two judgements
     for the same question (which the shapes forbid), the first by IRI is used.
     """
-    series: dict[tuple[URIRef, URIRef, int], dict[int, JudgementFact]] = defaultdict(dict)
+    series: dict[tuple[URIRef, URIRef, int, URIRef | None], dict[int, JudgementFact]] = defaultdict(dict)
     for j in sorted(judgements, key=lambda j: str(j.iri)):
         if j.grade is not None and j.grade in grades:
-            series[(j.force, j.pillar, j.number)].setdefault(j.year, j)
+            series[(j.force, j.pillar, j.number, grades[j.grade].scheme)].setdefault(j.year, j)
     steps: list[GradeStep] = []
-    for key in sorted(series, key=lambda k: (str(k[0]), str(k[1]), k[2])):
+    for key in sorted(series, key=lambda k: (str(k[0]), str(k[1]), k[2], str(k[3]))):
         by_year = series[key]
         years = sorted(by_year)
         for earlier, later in pairwise(years):

@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 
 from .artefacts import derivations
+from .cycle_mapping import cycle_report_graph, cycle_report_triples
 from .errors import InputError
 from .judgements import ForceIndex, JudgementFacts, Notice, merge_judgements
 from .limits import check_report_size
@@ -204,6 +205,15 @@ def _map_report(path: Path, meta: ReportMeta, index: ForceIndex, vocab: Vocabula
     force = index.get(report.force)
     if force is None:
         raise InputError(str(path), None, f"force {report.force!r} is not in {forces_file.name}")
+    if report.cycle is not None or meta.cycle is not None:  # 2021/22 on: areas of policing, no pillar
+        if report.cycle is None or (index.get(meta.force), meta.cycle) != (force, report.cycle):
+            raise InputError(str(path), None, f"the text is {report.force} {report.cycle}, but {REPORTS_CSV} "
+                                              f"says {meta.force} {meta.cycle}")
+        cycle_graph = Graph(identifier=cycle_report_graph(report.cycle, force.police_uk_id))
+        cycle_report_triples(cycle_graph, report, force, meta.source_url, meta.published)
+        warnings = [Notice(str(path), w.line, w.message) for w in report.warnings]
+        return ReportUnit(str(path), cycle_graph.identifier, slim(report), meta.source_url, [], set(),  # type: ignore[arg-type]
+                          warnings), cycle_graph
     if (index.get(meta.force), meta.year, meta.pillar) != (force, report.year, report.pillar_name):
         raise InputError(
             str(path),
@@ -265,7 +275,8 @@ def build_dataset(inputs: Inputs, progress: Progress = _quiet, *, cache: Path | 
         raise
 
     progress("merging judgements")
-    parsed = [(u.report, u.graph, u.source_url, u.numbered) for u in units]
+    parsed = [(u.report, u.graph, u.source_url, u.numbered) for u in units
+              if u.report.cycle is None]  # a later cycle's judgements are its report's own (kg.cycle_mapping)
     judgements, merge_notices = merge_judgements(parsed, grades, index, vocab, str(inputs.grades))
     notices.extend(merge_notices)
 

@@ -59,6 +59,9 @@ class Question:
     recommendations: list[Passage] = field(default_factory=list)
     duplicate_of: int | None = None  # index of an earlier question whose text this repeats
     repeated: list[Passage] = field(default_factory=list)  # the paragraphs it repeats (not findings of its own)
+    practices: list[Passage] = field(default_factory=list)  # innovative or promising practice (2021/22 on)
+    not_graded: bool = False  # an area its cycle reports without a grade, such as the victim service assessment
+    concern_actions: list[tuple[int, int]] = field(default_factory=list)  # (cause k, recommendation k) it leads to
 
 
 @dataclass
@@ -75,6 +78,7 @@ class Report:
     summary: list[Passage] = field(default_factory=list)  # text between the title and the first question
     kind: str = "report"  # or "overview": a force's page for a year, with only its pillar grades
     pillar_grades: list[PillarGrade] = field(default_factory=list)  # of an overview page
+    cycle: str | None = None  # "2021-22", "2023-25" for a report of a later cycle, which has no pillar
 
     @property
     def pillar_name(self) -> str:
@@ -94,6 +98,7 @@ class Report:
             "force": self.force,
             "force_name": self.force_name,
             "year": self.year,
+            **({"cycle": self.cycle} if self.cycle else {}),
             "pillar": self.pillar,
             "last_updated": self.last_updated,
             "overall_grade": self.overall_grade,
@@ -108,6 +113,8 @@ class Report:
                     **({"causes_of_concern": [p.text for p in q.causes_of_concern]} if q.causes_of_concern else {}),
                     **({"recommendations": [p.text for p in q.recommendations]} if q.recommendations else {}),
                     **({"not_inspected": True} if q.not_inspected else {}),
+                    **({"innovative_practice": [p.text for p in q.practices]} if q.practices else {}),
+                    **({"not_graded": True} if q.not_graded else {}),
                 }
                 for q in self.questions
             ],
@@ -127,6 +134,7 @@ class ReportMeta:
     pillar: str
     source_url: str
     published: str | None
+    cycle: str | None = None  # "2021-22" or "2023-25" for a report of a later cycle (pillar then unused)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from kg import judgement_text as jt
 from kg import report_lines as rl
+from kg.cycle_report import cycle_title, parse_cycle_report
 from kg.errors import ParseError
 from kg.model import Level, ParseWarning, Passage, Question, Report
 from kg.overview_page import parse_overview
@@ -76,6 +77,8 @@ def parse_report(text: str, *, path: str = "<text>", pillar: str | None = None,
     if not content:
         raise ParseError(path, 1, "the report is empty")
     if not any(rl.title(line.text) for line in content):
+        if any(cycle_title(line.text) for line in content):  # PEEL 2021/22 or 2023–2025: areas, no pillar
+            return parse_cycle_report(normalised, path=path)
         overview = parse_overview(content, normalised, path)
         if overview is not None:
             return overview

@@ -49,7 +49,8 @@ _STATEMENTS_OF = {
 _JUDGEMENTS = sparql_prefixes() + """
 SELECT DISTINCT ?subject ?j ?force ?year ?pillar ?question ?n ?grade ?rank ?reason ?carried WHERE {
   %s
-  ?j a peel:Judgement ; peel:force ?force ; peel:year ?year ; peel:pillar ?pillar ; peel:question ?question .
+  ?j a peel:Judgement ; peel:force ?force ; peel:year ?year ; peel:question ?question .
+  { ?j peel:pillar ?pillar } UNION { FILTER NOT EXISTS { ?j peel:pillar ?p } ?j peel:cycle ?pillar }  # 2021 on
   OPTIONAL { ?question peel:questionNumber ?n }
   OPTIONAL { ?j peel:grade ?grade . OPTIONAL { ?grade peel:rank ?rank } }
   OPTIONAL { ?j peel:notGradedReason ?reason }

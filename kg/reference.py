@@ -110,6 +110,9 @@ def read_grades(path: Path) -> list[GradeRecord]:
     return records
 
 
+LATER_REPORT_CYCLES = ("2021-22", "2023-25")  # cycles whose reports are read by kg.cycle_report
+
+
 def read_report_metadata(path: Path) -> dict[str, ReportMeta]:
     """The reports' metadata (``reports.csv`` beside the report texts), by file name."""
     metas: dict[str, ReportMeta] = {}
@@ -120,12 +123,16 @@ def read_report_metadata(path: Path) -> dict[str, ReportMeta]:
                 date.fromisoformat(published)
             except ValueError:
                 raise InputError(str(path), line, f"published {published!r} is not a yyyy-mm-dd date") from None
+        cycle = (row.get("cycle") or "").strip() or None  # optional column: a later cycle has no pillar
+        if cycle is not None and cycle not in LATER_REPORT_CYCLES:
+            raise InputError(str(path), line, f"cycle {cycle!r} is not one of {', '.join(LATER_REPORT_CYCLES)}")
         metas[row["file"]] = ReportMeta(
             file=row["file"],
             force=row["force"],
             year=_year(path, line, row["year"]),
-            pillar=_pillar(path, line, row["pillar"]),
+            pillar=row["pillar"].strip() if cycle else _pillar(path, line, row["pillar"]),
             source_url=row["source_url"],
             published=published,
+            cycle=cycle,
         )
     return metas

@@ -61,7 +61,7 @@ def slim(report: Report) -> Report:
         for q in report.questions
     ]
     return Report(report.force, report.force_name, report.year, report.pillar, report.last_updated,
-                  questions, list(report.warnings), "", report.path)
+                  questions, list(report.warnings), "", report.path, cycle=report.cycle)
 
 
 def _digest_files(digest: Any, files: Iterable[Path]) -> None:

@@ -138,12 +138,32 @@ def test_grade_changes_pair_successive_graded_years(dataset: Dataset) -> None:
     }
 
 
-def test_grades_of_another_scale_compare_through_their_mapping(dataset: Dataset) -> None:
+def test_grades_of_another_scale_are_never_compared(dataset: Dataset) -> None:
     grades = read_facts(dataset).grades
     outstanding_2014, good_2021 = grades[grade_iri("outstanding")], grades[grade_iri("peel-2021-good")]
     adequate_2021 = grades[grade_iri("peel-2021-adequate")]
-    assert rank_change(outstanding_2014, good_2021, grades) == -1  # O(2014) ≈ O(2021) rank 5 → good rank 4
-    assert rank_change(adequate_2021, outstanding_2014, grades) is None  # adequate has no 2014 counterpart
+    assert rank_change(outstanding_2014, good_2021, grades) is None  # close matches, not one scale
+    assert rank_change(adequate_2021, outstanding_2014, grades) is None
+    assert rank_change(adequate_2021, good_2021, grades) == 1
+
+
+def test_a_force_graded_in_2017_and_2023_has_no_change_across_scales(dataset: Dataset) -> None:
+    """Regression: a 2017 four-level "Good" followed by a 2023 five-level grade was a grade change."""
+    later = Dataset()
+    for quad in dataset.quads((None, None, None, None)):
+        later.add(quad)
+    ref = later.graph(REFERENCE_GRAPH)
+    for year, grade in ((2023, "peel-2021-outstanding"), (2024, "peel-2021-adequate")):
+        ref.add((question(year, 0), RDF.type, PEEL.Question))
+        ref.add((question(year, 0), PEEL.questionNumber, Literal(0)))
+        j = ID[f"judgement/{year}/alpha/effectiveness/0"]
+        for p, o in ((RDF.type, PEEL.Judgement), (PEEL.force, force_iri("alpha")), (PEEL.year, Literal(year)),
+                     (PEEL.pillar, EFF), (PEEL.question, question(year, 0)), (PEEL.grade, grade_iri(grade))):
+            ref.add((j, p, o))
+    facts = read_facts(later)
+    steps = {(s.before.year, s.after.year): s.rank_change for s in grade_changes(facts.judgements, facts.grades)
+             if str(s.before.force).endswith("/alpha") and s.before.number == 0}
+    assert steps == {(2015, 2016): -1, (2023, 2024): -2}  # nothing from 2016 (four levels) to 2023 (five)
 
 
 def test_national_distribution_counts_overall_grades(dataset: Dataset) -> None:

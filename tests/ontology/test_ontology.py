@@ -84,18 +84,18 @@ def test_ontology_defines_the_agreed_terms(ontology: Graph) -> None:
     classes = {
         "Force", "PartnerOrganisation", "Inspection", "Report", "Question", "Judgement", "Statement", "Finding",
         "AreaForImprovement", "CauseOfConcern", "Recommendation", "Theme", "ThemeTag", "Grade", "Pillar",
-        "OrganisationType", "ReportSection", "GradeClaim",
+        "OrganisationType", "ReportSection", "GradeClaim", "InspectionCycle", "AreaOfPolicing", "InnovativePractice",
     }
     objects = {
         "force", "pillar", "question", "inspection", "report", "sourceReport", "grade", "theme", "themeTag",
         "taggedTheme", "duplicateOf", "conflictsWith", "conflictingClaim",
         "claimedGrade", "mentions", "worksWith", "organisationType",
-        "gradeScale",
+        "gradeScale", "cycle", "cycleScale", "leadsTo",
     }
     data = {
         "policeUkId", "onsCode", "region", "wikidataId", "year", "questionNumber", "ordinal", "text", "startOffset",
         "endOffset", "line", "rank", "notGradedReason", "carriedForward", "matchedLabel", "mentionCount",
-        "repeatedParagraphs", "textCue",
+        "repeatedParagraphs", "textCue", "graded",
     }
     assert set(terms(ontology, OWL.Class)) == {PEEL[n] for n in classes}
     assert set(terms(ontology, OWL.ObjectProperty)) == {PEEL[n] for n in objects}
@@ -132,7 +132,8 @@ def test_union_domains_list_defined_classes(ontology: Graph) -> None:
 
 
 def test_statement_kinds_are_disjoint_statements(ontology: Graph) -> None:
-    kinds = {PEEL.Finding, PEEL.AreaForImprovement, PEEL.CauseOfConcern, PEEL.Recommendation}
+    kinds = {PEEL.Finding, PEEL.AreaForImprovement, PEEL.CauseOfConcern, PEEL.Recommendation,
+             PEEL.InnovativePractice}
     for kind in kinds:
         assert (kind, RDFS.subClassOf, PEEL.Statement) in ontology
     disjoint = [set(ontology.items(m)) for m in ontology.objects(None, OWL.members)]
