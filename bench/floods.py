@@ -1,6 +1,6 @@
 """Heavy-query floods and distinct-query floods, peelkg beside ``oxigraph serve-read-only``.
 
-``python -m bench.floods --data DIR [--heavy 32] [--distinct 20000]``
+``python -m bench.floods --data DIR [--heavy 32] [--distinct 20000] [--floods heavy,distinct]``
 
 1. **Heavy flood**: ``--heavy`` clients at once each send a cross product that no server can
    finish (``COUNT(*)`` over five unconstrained patterns) while one client times a light
@@ -10,7 +10,9 @@
    429 (the per-client budget: every client here is 127.0.0.1) was seen.
 2. **Distinct flood**: ``--distinct`` different 18 KB ``ASK {}`` queries (a padding comment
    makes each text unique), POSTed by 8 clients; the server's resident memory (the process and
-   its descendants, VmRSS) before and after.  peelkg runs it with the budget off (every bench
+   its descendants, VmRSS) before and after, each sampled once it has settled (after warm-up
+   queries: peelkg's query workers finish starting after its first answer, and a sample taken
+   then counted their ~45 MiB each as growth), and per process.  peelkg runs it with the budget off (every bench
    client is the same address, so it would answer 429s instead of filling its caches).
    Oxigraph runs its heavy flood with at most 8 clients cut at 30 s: it has no time limit, and
    its queries keep the cores busy until the server stops.  peelkg's goal: growth at most its configured caches
@@ -99,7 +101,12 @@ def heavy_flood(server: Server, light_path: str, clients: int, seconds: float, *
 
 def distinct_flood(server: Server, count: int, seconds: float) -> dict[str, Any]:
     port = port_of(server)
-    before = server.memory_mb()
+    warm = f"ASK {{}} # warm-up {'x' * 64}".encode()
+    for _ in range(8):  # every query worker has started and answered before the first sample
+        request(port, "POST", server.sparql_path or "/sparql", warm,
+                headers={"Content-Type": "application/sparql-query", "Accept": JSON}, timeout=30)
+    before = server.settled_memory_mb()
+    processes_before = server.memory_by_process()
     statuses: dict[str, int] = {}
     lock = threading.Lock()
     end = time.monotonic() + seconds
@@ -118,10 +125,11 @@ def distinct_flood(server: Server, count: int, seconds: float) -> dict[str, Any]
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(send, range(count)))
     elapsed = time.perf_counter() - started
-    time.sleep(1.0)
-    after = server.memory_mb()
+    after = server.settled_memory_mb()
+    processes_after = server.memory_by_process()
     return {"queries": sum(statuses.values()), "statuses": statuses, "seconds": round(elapsed, 1),
-            "rss_before_mb": before, "rss_after_mb": after, "grown_mb": round(after - before, 1)}
+            "rss_before_mb": before, "rss_after_mb": after, "grown_mb": round(after - before, 1),
+            "processes": {name: [processes_before.get(name), mb] for name, mb in processes_after.items()}}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -130,31 +138,37 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--heavy", type=int, default=32)
     parser.add_argument("--distinct", type=int, default=20_000)
     parser.add_argument("--seconds", type=float, default=120, help="most seconds any one flood lasts")
+    parser.add_argument("--floods", default="heavy,distinct", help="which floods to run (comma-separated)")
     args = parser.parse_args(argv)
     data = args.data.resolve()
     release = (data / "current").resolve()
     results: dict[str, Any] = {"meta": {"cpus": os.cpu_count()}}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
+        floods = set(args.floods.split(","))
         results["peelkg"] = {}
-        peel = start_peelkg(data, work)
-        try:
-            results["peelkg"]["heavy"] = heavy_flood(peel, "/doc/force/norfolk", args.heavy, args.seconds)
-        finally:
-            peel.stop()
-        # Every bench client is 127.0.0.1: with the budget on, most distinct queries would be 429s, never cached.
-        peel = start_peelkg(data, work, name="peelkg-nobudget", env={"PEELKG_QUERY_BUDGET_SECONDS": "0"})
-        try:
-            results["peelkg"]["distinct"] = distinct_flood(peel, args.distinct, args.seconds)
-        finally:
-            peel.stop()
+        if "heavy" in floods:
+            peel = start_peelkg(data, work)
+            try:
+                results["peelkg"]["heavy"] = heavy_flood(peel, "/doc/force/norfolk", args.heavy, args.seconds)
+            finally:
+                peel.stop()
+        if "distinct" in floods:
+            # Every bench client is 127.0.0.1: with the budget on, most distinct queries would be 429s, never cached.
+            peel = start_peelkg(data, work, name="peelkg-nobudget", env={"PEELKG_QUERY_BUDGET_SECONDS": "0"})
+            try:
+                results["peelkg"]["distinct"] = distinct_flood(peel, args.distinct, args.seconds)
+            finally:
+                peel.stop()
         results["oxigraph-ro"] = {}
         oxigraph = start_oxigraph_ro(release, work, work)
         try:
-            results["oxigraph-ro"]["distinct"] = distinct_flood(oxigraph, args.distinct, args.seconds)
-            # Oxigraph has no time limit: its heavy queries run on after their clients give up, so few, cut at 30 s.
-            results["oxigraph-ro"]["heavy"] = heavy_flood(oxigraph, "/query?query=ASK%7B%7D", min(args.heavy, 8), 30,
-                                                          client_timeout=30)
+            if "distinct" in floods:
+                results["oxigraph-ro"]["distinct"] = distinct_flood(oxigraph, args.distinct, args.seconds)
+            if "heavy" in floods:
+                # Oxigraph has no time limit: its heavy queries run on after their clients give up, so few, cut at 30 s.
+                results["oxigraph-ro"]["heavy"] = heavy_flood(oxigraph, "/query?query=ASK%7B%7D", min(args.heavy, 8),
+                                                              30, client_timeout=30)
         finally:
             oxigraph.stop()
     results["meta"]["load"] = os.getloadavg()
@@ -172,15 +186,24 @@ def report(stamp: str, results: dict[str, Any]) -> str:
              "| server | light p50 ms | light p99 ms | light failed | heavy statuses | heavy p50 s | heavy max s |",
              "|---|---|---|---|---|---|---|"]
     for name in ("peelkg", "oxigraph-ro"):
+        if "heavy" not in results[name]:
+            continue
         h = results[name]["heavy"]
         lines.append(f"| {name} | {h['light_p50_ms']} | {h['light_p99_ms']} | {h['light_failed']}/"
                      f"{h['light_requests']} | {h['heavy_statuses']} | {h['heavy_p50_s']} | {h['heavy_max_s']} |")
     lines += ["", "| server | distinct queries | statuses | seconds | RSS before MiB | after MiB | grown MiB |",
               "|---|---|---|---|---|---|---|"]
     for name in ("peelkg", "oxigraph-ro"):
+        if "distinct" not in results[name]:
+            continue
         d = results[name]["distinct"]
         lines.append(f"| {name} | {d['queries']} | {d['statuses']} | {d['seconds']} | {d['rss_before_mb']} | "
                      f"{d['rss_after_mb']} | {d['grown_mb']} |")
+    lines += ["", "Resident memory per process (MiB, settled before → after the distinct flood):", "",
+              "| server | process | before | after |", "|---|---|---|---|"]
+    for name in ("peelkg", "oxigraph-ro"):
+        for process, (before, after) in results[name].get("distinct", {}).get("processes", {}).items():
+            lines.append(f"| {name} | {process} | {before} | {after} |")
     return "\n".join(lines) + "\n"
 
 

@@ -82,6 +82,35 @@ class Server:
                 continue
         return round(total / 1024, 1)
 
+    def settled_memory_mb(self, *, step: float = 1.0, within: float = 1.0, most: float = 30.0) -> float:
+        """:meth:`memory_mb` once the tree stops growing: two samples ``step`` s apart differ by at
+        most ``within`` MiB (or after ``most`` s).  A server answers before it is warm — peelkg's query
+        workers import and open the store in the background, ~45 MiB each — so a sample taken at the
+        first answer counts their start as growth."""
+        end = time.monotonic() + most
+        last = self.memory_mb()
+        while time.monotonic() < end:
+            time.sleep(step)
+            now = self.memory_mb()
+            if abs(now - last) <= within:
+                return now
+            last = now
+        return last
+
+    def memory_by_process(self) -> dict[str, float]:
+        """VmRSS in MiB per process of the tree, named by pid and the start of its command line."""
+        found = {}
+        for pid in self.tree():
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+                command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            words = [w.decode(errors="replace").rsplit("/", 1)[-1] for w in command if w][:3]
+            rss = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+            found[f"{pid} {' '.join(words)}"] = round(rss / 1024, 1)
+        return found
+
     def stop(self) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)  # the server's own session, started by us
