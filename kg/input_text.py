@@ -23,11 +23,16 @@ def control_character(text: str) -> tuple[int, str] | None:
     return text.count("\n", 0, found.start()) + 1, f"U+{ord(found.group()):04X}"
 
 
+def iri_problem(value: str) -> str | None:
+    """Why ``value`` cannot be written as an IRI (a character RFC 3987 keeps out), or None."""
+    bad = _NOT_IN_IRI.search(value)
+    return None if bad is None else f"holds {bad.group()!r}, which an IRI cannot"
+
+
 def web_address_problem(value: str) -> str | None:
     """Why ``value`` is not an absolute http(s) IRI, or None when it is one."""
-    bad = _NOT_IN_IRI.search(value)
-    if bad is not None:
-        return f"holds {bad.group()!r}, which an IRI cannot"
+    if (problem := iri_problem(value)) is not None:
+        return problem
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return "is not a web address (http or https)"

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from .errors import InputError
-from .input_text import control_character, web_address_problem
+from .input_text import control_character, iri_problem, web_address_problem
 from .model import GRADES, PILLARS, ForceRecord, GradeRecord, ReportMeta
 
 POLICE_UK_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -79,8 +79,9 @@ def read_forces(path: Path) -> list[ForceRecord]:
         if pid in seen:
             raise InputError(str(path), line, f"police_uk_id {pid!r} repeats line {seen[pid]}")
         seen[pid] = line
-        for url in (u for u in row["source_urls"].split(";") if u):
-            _web_address(path, line, "source_urls", url)
+        for url in (u for u in row["source_urls"].split(";") if u):  # any scheme: pages link only http(s)
+            if (problem := iri_problem(url)) is not None:
+                raise InputError(str(path), line, f"source_urls {url!r} {problem}")
         forces.append(
             ForceRecord(
                 name=row["name"],
