@@ -47,7 +47,7 @@ def validation_report(file: Path) -> Graph:
     """The release's validation report graph; DamagedRelease when the file is missing or not Turtle."""
     try:
         return Graph().parse(file, format="turtle")
-    except (OSError, SyntaxError, ValueError) as exc:  # rdflib's BadSyntax is a SyntaxError
+    except (OSError, SyntaxError, ValueError, AssertionError) as exc:  # BadSyntax is a SyntaxError; rdflib asserts too
         raise DamagedRelease(f"this release's validation report ({VALIDATION_TTL}) cannot be read: "
                              f"{type(exc).__name__}; rebuild the release") from None
 
