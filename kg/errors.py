@@ -52,6 +52,10 @@ class ReleaseError(PeelError):
     """A release directory is missing, incomplete or cannot be written."""
 
 
+class DamagedRelease(ReleaseError):
+    """A file of the served release is empty or unreadable; the message names the file, not its path."""
+
+
 class StoreUnavailable(PeelError):
     """A remote SPARQL store cannot be reached or failed to answer."""
 

@@ -17,6 +17,7 @@ from kg import judgement_text as jt
 from kg import report_lines as rl
 from kg.cycle_report import cycle_title, parse_cycle_report
 from kg.errors import ParseError
+from kg.input_text import control_character
 from kg.model import Level, ParseWarning, Passage, Question, Report
 from kg.overview_page import parse_overview
 
@@ -44,6 +45,8 @@ def parse_file(path: str | Path, *, pillar: str | None = None, source_url: str |
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         raise ParseError(name, line, f"not UTF-8: byte 0x{data[error.start]:02x} cannot be decoded") from error
+    if (control := control_character(text)) is not None:
+        raise ParseError(name, control[0], f"control character {control[1]}: a report is plain text")
     return parse_report(text, path=name, pillar=pillar, source_url=source_url)
 
 

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from .errors import InputError
+from .input_text import control_character, iri_problem, web_address_problem
 from .model import GRADES, PILLARS, ForceRecord, GradeRecord, ReportMeta
 
 POLICE_UK_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -37,6 +38,9 @@ def csv_rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[
             for row in reader:
                 if None in row or any(v is None for v in row.values()):
                     raise InputError(str(path), reader.line_num, "wrong number of fields")
+                for column, value in row.items():
+                    if (control := control_character(value)) is not None:
+                        raise InputError(str(path), reader.line_num, f"control character {control[1]} in {column}")
                 yield reader.line_num, {k: v.strip() for k, v in row.items()}
         except UnicodeDecodeError:
             raise InputError(str(path), reader.line_num + 1, "not UTF-8 text") from None
@@ -48,6 +52,11 @@ def _year(path: Path, line: int, value: str) -> int:
     if not re.fullmatch(r"20\d\d", value):
         raise InputError(str(path), line, f"year {value!r} is not a four-digit year")
     return int(value)
+
+
+def _web_address(path: Path, line: int, column: str, value: str) -> None:
+    if (problem := web_address_problem(value)) is not None:
+        raise InputError(str(path), line, f"{column} {value!r} {problem}")
 
 
 def _pillar(path: Path, line: int, value: str) -> str:
@@ -70,6 +79,9 @@ def read_forces(path: Path) -> list[ForceRecord]:
         if pid in seen:
             raise InputError(str(path), line, f"police_uk_id {pid!r} repeats line {seen[pid]}")
         seen[pid] = line
+        for url in (u for u in row["source_urls"].split(";") if u):  # any scheme: pages link only http(s)
+            if (problem := iri_problem(url)) is not None:
+                raise InputError(str(path), line, f"source_urls {url!r} {problem}")
         forces.append(
             ForceRecord(
                 name=row["name"],
@@ -94,8 +106,7 @@ def read_grades(path: Path) -> list[GradeRecord]:
         grade = row["grade"]
         if grade not in (*GRADES, "Ungraded"):
             raise InputError(str(path), line, f"grade {grade!r} is not a PEEL grade")
-        if not row["source_url"].startswith(("http://", "https://")):
-            raise InputError(str(path), line, "source_url is not a web address")
+        _web_address(path, line, "source_url", row["source_url"])
         records.append(
             GradeRecord(
                 force_short_name=row["force_short_name"],
@@ -123,6 +134,7 @@ def read_report_metadata(path: Path) -> dict[str, ReportMeta]:
                 date.fromisoformat(published)
             except ValueError:
                 raise InputError(str(path), line, f"published {published!r} is not a yyyy-mm-dd date") from None
+        _web_address(path, line, "source_url", row["source_url"])
         cycle = (row.get("cycle") or "").strip() or None  # optional column: a later cycle has no pillar
         if cycle is not None and cycle not in LATER_REPORT_CYCLES:
             raise InputError(str(path), line, f"cycle {cycle!r} is not one of {', '.join(LATER_REPORT_CYCLES)}")

@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
+from .errors import DamagedRelease
 from .namespaces import DCTERMS, OWL, RDF, RDFS, SH, SHAPES
 from .ontology_docs import Term, bind_prefixes, node_text, term, text_of
 
@@ -127,7 +128,15 @@ class ValidationSummary:
 
 
 def summarise_validation(report: Graph) -> ValidationSummary:
-    """Group the results of a SHACL validation report; violations first, then warnings, then infos."""
+    """Group the results of a SHACL validation report; violations first, then warnings, then infos.
+
+    Raises DamagedRelease unless ``report`` holds exactly one ``sh:ValidationReport`` with a boolean
+    ``sh:conforms``: an emptied or cut report must not read as "no results"."""
+    reports = list(report.subjects(RDF.type, SH.ValidationReport))
+    conforms = report.value(reports[0], SH.conforms) if len(reports) == 1 else None
+    if not isinstance(conforms, Literal) or not isinstance(conforms.toPython(), bool):
+        raise DamagedRelease("this release's validation report (validation.ttl) is empty or damaged: "
+                             "it cannot say whether the data conforms; rebuild the release")
     bind_prefixes(report)
     groups: dict[tuple[str, str, str, str], ResultGroup] = {}
     counts: dict[str, int] = defaultdict(int)

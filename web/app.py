@@ -14,7 +14,7 @@ from kg.release import Release, open_release
 from kg.store import Store
 
 from . import errors
-from .context import PeelContext
+from .context import PeelContext, check_public_base
 from .settings import Settings
 
 # One blueprint per surface; each module exposes ``bp``.
@@ -25,6 +25,7 @@ BLUEPRINTS: tuple[str, ...] = ("web.pages", "web.security", "web.caching",
 
 
 def create_app(settings: Settings, store: Store, *, release: Release | None = None) -> Flask:
+    check_public_base(settings.public_base_url)  # a bad value stops the start, not each request
     app = Flask(__name__)
     app.config["SETTINGS"] = settings
     app.extensions["peelkg"] = PeelContext(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import current_app
 
+from kg.namespaces import BASE
 from kg.release import Release
 from kg.store import Store
 
@@ -24,3 +26,28 @@ class PeelContext:
 def peel() -> PeelContext:
     context: PeelContext = current_app.extensions["peelkg"]
     return context
+
+
+def check_public_base(value: str) -> str:
+    """``value`` (the ``public_base_url`` setting) without its trailing slash; ValueError unless it is empty or
+    an absolute http(s) URL of a host's root, with no query or fragment."""
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment \
+            or parts.path.strip("/") or any(c in value for c in ' "<>\\^`{|}'):
+        raise ValueError(f"public_base_url must be an absolute http(s) URL of a site's root, not {value!r}")
+    return value.rstrip("/")
+
+
+def public_url(path: str) -> str:
+    """``path`` (root-relative, ``/…``) under the ``public_base_url`` setting; the path itself when that is empty.
+    Never built from the request, so no header a client sends can reach a response body or a cache."""
+    return check_public_base(peel().settings.public_base_url) + path
+
+
+def endpoint_iri() -> str:
+    """The SPARQL endpoint's IRI for the service description: under ``public_base_url``, else under the
+    persistent base IRI (which redirects to wherever the dataset is published; decision 0001)."""
+    base = check_public_base(peel().settings.public_base_url)
+    return base + "/sparql" if base else BASE + "sparql"

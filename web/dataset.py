@@ -23,7 +23,7 @@ from kg.namespaces import doc_path
 from kg.search import INDEX_FILE, iris
 
 from .caching import finish
-from .context import peel
+from .context import peel, public_url
 from .negotiation import BY_SUFFIX, FORMATS, HTML, Format, alternates, choose, serialise, vary_on_accept
 from .ontology_docs import memo
 
@@ -60,10 +60,10 @@ def dataset(suffix: str | None = None) -> Response:
     summary = memo("dataset.summary", lambda: summarise(description()))
     files = memo("dataset.files", lambda: downloads(release.path, release.manifest))
     page = render_template("dataset.html", d=summary, files=files, formats=RDF_FORMATS,
-                           jsonld=schema_org(summary, files, request.url_root + "download/"))
+                           jsonld=schema_org(summary, files, public_url("/download/")))
     response = Response(page, mimetype="text/html")
     response.headers["Link"] = alternates("/dataset")
-    return finish(response, HTML.suffix, cacheable=False)  # the page names this host: not for the shared cache
+    return finish(response, HTML.suffix)
 
 
 @bp.get("/.well-known/void")
@@ -87,7 +87,7 @@ def entity_urls() -> list[str]:
 
 
 def xml(template: str, **data: Any) -> Response:
-    return finish(Response(render_template(template, **data), mimetype="application/xml"), "xml", cacheable=False)
+    return finish(Response(render_template(template, **data), mimetype="application/xml"), "xml")
 
 
 @bp.get("/sitemap.xml")
@@ -95,7 +95,7 @@ def xml(template: str, **data: Any) -> Response:
 def sitemap(part: int | None = None) -> Response:
     paths = [*SITE_PAGES, *entity_urls()]
     parts = (len(paths) + SITEMAP_LIMIT - 1) // SITEMAP_LIMIT
-    root, modified = request.url_root.rstrip("/"), str(peel().release.manifest.get("created", ""))[:10]
+    root, modified = public_url(""), str(peel().release.manifest.get("created", ""))[:10]
     if part is None and parts > 1:
         return xml("sitemap.xml", index=[f"{root}/sitemap-{n}.xml" for n in range(1, parts + 1)], modified=modified)
     number = part or 1
@@ -107,5 +107,5 @@ def sitemap(part: int | None = None) -> Response:
 
 @bp.get("/robots.txt")
 def robots() -> Response:
-    text = render_template("robots.txt", sitemap=request.url_root + "sitemap.xml")
-    return finish(Response(text, mimetype="text/plain"), "txt", cacheable=False)
+    text = render_template("robots.txt", sitemap=public_url("/sitemap.xml"))
+    return finish(Response(text, mimetype="text/plain"), "txt")

@@ -19,7 +19,7 @@ from kg.dumps import CHECKSUMS, download, read_checksums
 from kg.errors import NotFound
 
 from .caching import finish
-from .context import peel
+from .context import peel, public_url
 
 bp = Blueprint("downloads", __name__)
 
@@ -28,8 +28,8 @@ bp = Blueprint("downloads", __name__)
 def index() -> Response:
     release = peel().release
     files = downloads(release.path, release.manifest)
-    page = render_template("downloads.html", files=files, checksums=CHECKSUMS)
-    return finish(Response(page, mimetype="text/html"), "html", cacheable=False)  # names this host
+    page = render_template("downloads.html", files=files, checksums=CHECKSUMS, root=public_url("/"))
+    return finish(Response(page, mimetype="text/html"), "html")
 
 
 @bp.get("/download/<name>")

@@ -12,7 +12,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
-from kg.errors import BadQuery, NotFound, OverBudget, Overloaded, QueryTimeout, StoreUnavailable
+from kg.errors import BadQuery, DamagedRelease, NotFound, OverBudget, Overloaded, QueryTimeout, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +76,11 @@ def init_app(app: Flask) -> None:
         response = render_error(429, "Too many queries", str(exc))
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
+
+    @app.errorhandler(DamagedRelease)
+    def damaged_release(exc: DamagedRelease) -> Response:
+        log.error("damaged release: %s", exc)
+        return render_error(500, "Damaged release", str(exc))
 
     @app.errorhandler(StoreUnavailable)
     def store_unavailable(exc: StoreUnavailable) -> Response:

@@ -13,13 +13,14 @@ documentation matches the data served.  Parsed graphs are kept per process.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request, send_from_directory
 from rdflib import Graph
 from werkzeug.exceptions import NotAcceptable
 
-from kg.errors import NotFound
+from kg.errors import DamagedRelease, NotFound
 from kg.ontology_docs import ONTOLOGY_FILE, SHAPES_COPY, describe_ontology, load_definition
 from kg.publish import VALIDATION_TTL, VALIDATION_TXT
 from kg.shape_docs import describe_shapes, summarise_validation
@@ -42,9 +43,18 @@ def memo(key: str, make: Callable[[], Any]) -> Any:
     return cache[key]
 
 
+def validation_report(file: Path) -> Graph:
+    """The release's validation report graph; DamagedRelease when the file is missing or not Turtle."""
+    try:
+        return Graph().parse(file, format="turtle")
+    except (OSError, SyntaxError, ValueError, AssertionError) as exc:  # BadSyntax is a SyntaxError; rdflib asserts too
+        raise DamagedRelease(f"this release's validation report ({VALIDATION_TTL}) cannot be read: "
+                             f"{type(exc).__name__}; rebuild the release") from None
+
+
 def graph_of(name: str) -> Graph:
     if name == VALIDATION_TTL:
-        return memo(name, lambda: Graph().parse(peel().release.file(VALIDATION_TTL), format="turtle"))  # type: ignore[no-any-return]
+        return memo(name, lambda: validation_report(peel().release.file(VALIDATION_TTL)))  # type: ignore[no-any-return]
     return memo(name, lambda: load_definition(peel().release.path, name))  # type: ignore[no-any-return]
 
 

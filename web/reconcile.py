@@ -26,7 +26,7 @@ from kg.namespaces import ID, PEEL
 from kg.reconcile import DEFAULT_LIMIT, PROPERTIES, TYPES, Index, suggest_properties, suggest_types
 
 from . import lookups
-from .context import peel
+from .context import peel, public_url
 from .cors import allow_cross_origin
 
 bp = Blueprint("reconcile", __name__, url_prefix="/reconcile")
@@ -124,7 +124,7 @@ def parse_batch(raw: str) -> dict[str, dict[str, Any]]:
 def service() -> Response:
     raw = request.values.get("queries")
     if raw is None:
-        return jsonify(manifest(request.host_url.rstrip("/")))
+        return jsonify(manifest(public_url("")))
     batch, engine = parse_batch(raw), index()
     answers: dict[str, dict[str, Any]] = {}
     with lookups.slots():

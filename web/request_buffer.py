@@ -178,7 +178,7 @@ def environ(scope: Any, headers: list[tuple[str, str]], body: bytes) -> dict[str
         if name == "CONTENT_TYPE":
             env["CONTENT_TYPE"] = value
             continue
-        if name == "CONTENT_LENGTH":
+        if name in ("CONTENT_LENGTH", "TRANSFER_ENCODING"):  # the body is read whole: its length is known
             continue
         key = f"HTTP_{name}"
         env[key] = f"{env[key]},{value}" if key in env else value

@@ -13,9 +13,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, redirect, request
+from werkzeug.routing import RequestRedirect
 
 from kg.namespaces import BASE, ID, doc_path
+
+from .context import public_url
 
 CONTENT_SECURITY_POLICY = "; ".join((
     "default-src 'self'",
@@ -50,6 +53,19 @@ def secure(response: Response) -> Response:
             continue  # a view that allows framing (its own frame-ancestors) must not be denied it here
         response.headers.setdefault(name, value)
     return response
+
+
+@bp.before_app_request
+def own_redirects() -> Response | None:
+    """Werkzeug's slash redirect (``/download`` → ``/download/``) builds its target, Location and body, from
+    the request's Host header; answer it instead with the same path under ``public_base_url``, or
+    root-relative, so a client's Host never reaches a response."""
+    routed = request.routing_exception
+    if not isinstance(routed, RequestRedirect):
+        return None
+    target = urlsplit(routed.new_url)
+    path = (target.path or "/") + (f"?{target.query}" if target.query else "")
+    return redirect(public_url(path), code=routed.code)  # type: ignore[return-value]
 
 
 @bp.app_template_filter("href")

@@ -107,6 +107,12 @@ class Settings:
     )
     search_results: int = setting(20, "Results per page of /search, and the most /search.json answers (at most 100).")
     cors_origins: str = setting("*", "Access-Control-Allow-Origin for the SPARQL endpoint and data.")
+    public_base_url: str = setting(
+        "", "Absolute http(s) URL of the site's root as the public reaches it (e.g. https://peel.example.org): "
+        "robots.txt, sitemap.xml, /download/, /dataset, the reconciliation manifest and slash redirects name "
+        "it. Empty: root-relative links, and the service description names the endpoint under the persistent "
+        "base IRI. The request's Host header is never used."
+    )
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

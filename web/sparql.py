@@ -28,7 +28,7 @@ from kg.query_service import Dataset, QueryService
 from kg.results import serialise
 from kg.service_description import describe, summary
 
-from .context import peel
+from .context import endpoint_iri, peel
 from .cors import allow_cross_origin
 from .errors import render_error
 from .sparql_formats import GRAPH, HTML, Format, choose, formats_of, kind_of, wants_page
@@ -114,7 +114,7 @@ def description(formats: list[str]) -> Response:
     if fmt.kind == HTML:
         return page(None, None)
     facts = service()
-    graph = describe(request.base_url, peel().release.manifest.get("graphs", []), facts.limits,
+    graph = describe(endpoint_iri(), peel().release.manifest.get("graphs", []), facts.limits,
                      query_timeout=facts.timeout, max_rows=facts.max_rows)
     response = Response(serialise(graph, fmt.key), content_type=fmt.content_type)
     response.vary.add("Accept")

@@ -22,7 +22,7 @@ from flask.testing import FlaskClient
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from kg.namespaces import REFERENCE_GRAPH, VOCABULARY_GRAPH
+from kg.namespaces import BASE, REFERENCE_GRAPH, VOCABULARY_GRAPH
 from kg.release import Release
 from kg.service_description import LIMITS, SD
 from kg.store import LocalStore, to_rdflib
@@ -269,7 +269,7 @@ def test_the_service_description_parses_and_states_the_limits(client: FlaskClien
     graph = Graph()
     for t in ox.parse(response.data, format=rdf_format):
         graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))  # type: ignore[union-attr]
-    service = URIRef("http://localhost/sparql")
+    service = URIRef(BASE + "sparql")  # never the request's host (decision 0105)
     assert (service, RDF.type, SD.Service) in graph
     assert (service, SD.supportedLanguage, SD.SPARQL11Query) in graph
     assert (service, LIMITS.maxRows, Literal(10000)) in graph
