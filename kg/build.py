@@ -262,7 +262,7 @@ def build_dataset(inputs: Inputs, progress: Progress = _quiet, *, cache: Path | 
         notices: list[Notice] = []
         meta_cache: dict[Path, dict[str, ReportMeta]] = {}
         units: list[ReportUnit] = []
-        tables = [inputs.forces, inputs.organisations]
+        tables = [inputs.forces, inputs.organisations, *([inputs.wikidata] if inputs.wikidata else [])]
         for path in inputs.reports:
             progress(f"parsing {path.name}")
             meta = _metadata_for(path, meta_cache)
