@@ -111,14 +111,19 @@ def _properties(value: object) -> dict[str, list[str]]:
     return found
 
 
+def _json(raw: str, parameter: str) -> Any:
+    """The decoded JSON of a request parameter of bounded size."""
+    if len(raw) > MAX_BODY:
+        raise BadQuery(f"the {parameter} parameter is longer than {MAX_BODY} bytes")
+    try:
+        return json.loads(raw)
+    except ValueError:
+        raise BadQuery(f"{parameter} is not valid JSON") from None
+
+
 def parse_batch(raw: str) -> dict[str, dict[str, Any]]:
     """The checked queries of a batch (``BadQuery`` says what is wrong)."""
-    if len(raw) > MAX_BODY:
-        raise BadQuery(f"the queries parameter is longer than {MAX_BODY} bytes")
-    try:
-        batch = json.loads(raw)
-    except ValueError:
-        raise BadQuery("queries is not valid JSON") from None
+    batch = _json(raw, "queries")
     if not isinstance(batch, dict) or not batch:
         raise BadQuery("queries must be a non-empty JSON object of named queries")
     if len(batch) > MAX_QUERIES:
@@ -137,12 +142,7 @@ def parse_batch(raw: str) -> dict[str, dict[str, Any]]:
 
 def parse_extend(raw: str) -> tuple[list[str], list[str]]:
     """The entity ids and property ids of a data-extension request (``BadQuery`` says what is wrong)."""
-    if len(raw) > MAX_BODY:
-        raise BadQuery(f"the extend parameter is longer than {MAX_BODY} bytes")
-    try:
-        request_ = json.loads(raw)
-    except ValueError:
-        raise BadQuery("extend is not valid JSON") from None
+    request_ = _json(raw, "extend")
     if not isinstance(request_, dict) or not isinstance(request_.get("ids"), list) \
             or not isinstance(request_.get("properties"), list):
         raise BadQuery('extend must be a JSON object with "ids" and "properties" lists')
