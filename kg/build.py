@@ -39,7 +39,7 @@ from .model import Report, ReportMeta
 from .namespaces import REFERENCE_GRAPH, VOCABULARY_GRAPH, report_graph, slugify
 from .parser import parse_file
 from .partners import PartnerFinder, read_organisations
-from .reference import read_forces, read_grades, read_report_metadata
+from .reference import read_forces, read_grades, read_report_metadata, read_wikidata
 from .resources import corpus_dir, reference_dir
 from .stream import StoreDataset, union_graph
 from .themes import ThemeTagger
@@ -52,6 +52,7 @@ FORCES_CSV, GRADES_CSV, ORGANISATIONS_CSV, REPORTS_CSV = (
     "organisations.csv",
     "reports.csv",
 )
+WIKIDATA_CSV = "wikidata.csv"  # companion of forces.csv: each force's Wikidata item and its source
 
 Progress = Callable[[str], None]
 FIXED_STEPS = 8  # progress steps of a build besides one per report (for a progress bar's length)
@@ -67,10 +68,12 @@ class Inputs:
     forces: Path = field(default_factory=lambda: reference_dir() / FORCES_CSV)
     grades: Path = field(default_factory=lambda: reference_dir() / GRADES_CSV)
     organisations: Path = field(default_factory=lambda: reference_dir() / ORGANISATIONS_CSV)
+    wikidata: Path | None = field(default_factory=lambda: reference_dir() / WIKIDATA_CSV)
 
     def files(self) -> list[Path]:
         metas = sorted({p.parent / REPORTS_CSV for p in self.reports})
-        return [*self.reports, *metas, self.forces, self.grades, self.organisations]
+        extra = [self.wikidata] if self.wikidata is not None else []
+        return [*self.reports, *metas, self.forces, self.grades, self.organisations, *extra]
 
 
 def collect_inputs(paths: Iterable[Path], *, add_to_corpus: bool = False) -> Inputs:
@@ -90,12 +93,12 @@ def collect_inputs(paths: Iterable[Path], *, add_to_corpus: bool = False) -> Inp
     for path in paths:
         if path.is_dir():
             inputs.reports.extend(sorted(path.glob("*.txt")))
-            candidates = [path / name for name in (FORCES_CSV, GRADES_CSV, ORGANISATIONS_CSV)]
+            candidates = [path / name for name in (FORCES_CSV, GRADES_CSV, ORGANISATIONS_CSV, WIKIDATA_CSV)]
             for candidate in (c for c in candidates if c.is_file()):
                 _take_table(inputs, candidate)
         elif path.is_file() and path.suffix == ".txt":
             inputs.reports.append(path)
-        elif path.is_file() and path.name in (FORCES_CSV, GRADES_CSV, ORGANISATIONS_CSV):
+        elif path.is_file() and path.name in (FORCES_CSV, GRADES_CSV, ORGANISATIONS_CSV, WIKIDATA_CSV):
             _take_table(inputs, path)
         elif path.is_file() and path.name == REPORTS_CSV:
             continue  # read beside the reports
@@ -103,6 +106,10 @@ def collect_inputs(paths: Iterable[Path], *, add_to_corpus: bool = False) -> Inp
             raise InputError(str(path), None, "no such file or folder")
         else:
             raise InputError(str(path), None, "not a report (.txt), a reference table or a folder")
+    bundled = Inputs()
+    if inputs.forces != bundled.forces and inputs.wikidata == bundled.wikidata:
+        beside = inputs.forces.parent / WIKIDATA_CSV  # the bundled ids belong to the bundled forces
+        inputs.wikidata = beside if beside.is_file() else None
     if add_to_corpus:
         given = {p.name for p in inputs.reports}
         inputs.reports = [p for p in sorted(corpus_dir().glob("*.txt")) if p.name not in given] + inputs.reports
@@ -110,7 +117,8 @@ def collect_inputs(paths: Iterable[Path], *, add_to_corpus: bool = False) -> Inp
 
 
 def _take_table(inputs: Inputs, path: Path) -> None:
-    attr = {FORCES_CSV: "forces", GRADES_CSV: "grades", ORGANISATIONS_CSV: "organisations"}[path.name]
+    attr = {FORCES_CSV: "forces", GRADES_CSV: "grades", ORGANISATIONS_CSV: "organisations",
+            WIKIDATA_CSV: "wikidata"}[path.name]
     setattr(inputs, attr, path)
 
 
@@ -239,6 +247,8 @@ def build_dataset(inputs: Inputs, progress: Progress = _quiet, *, cache: Path | 
     """
     progress("reading reference data")
     forces = read_forces(inputs.forces)
+    if inputs.wikidata is not None:
+        forces = read_wikidata(inputs.wikidata, forces)
     grades = read_grades(inputs.grades)
     organisations = read_organisations(inputs.organisations)
     vocab = Vocabulary.load()
@@ -252,7 +262,7 @@ def build_dataset(inputs: Inputs, progress: Progress = _quiet, *, cache: Path | 
         notices: list[Notice] = []
         meta_cache: dict[Path, dict[str, ReportMeta]] = {}
         units: list[ReportUnit] = []
-        tables = [inputs.forces, inputs.organisations]
+        tables = [inputs.forces, inputs.organisations, *([inputs.wikidata] if inputs.wikidata else [])]
         for path in inputs.reports:
             progress(f"parsing {path.name}")
             meta = _metadata_for(path, meta_cache)

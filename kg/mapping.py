@@ -74,6 +74,7 @@ def force_triples(graph: Graph, force: ForceRecord) -> None:
     if force.wikidata_id:
         graph.add((iri, PEEL.wikidataId, _str(force.wikidata_id)))
         graph.add((iri, OWL.sameAs, URIRef(WIKIDATA + force.wikidata_id)))
+        graph.add((iri, SKOS.exactMatch, URIRef(WIKIDATA + force.wikidata_id)))
     for source in force.sources:
         graph.add((iri, DCTERMS.source, URIRef(source)))
 

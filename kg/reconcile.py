@@ -109,16 +109,33 @@ class Candidate:
         return [{"id": self.type.id, "name": self.type.name}]
 
 
+# A type that also finds candidates of other types: a force is a partner of other agencies too.
+ALSO_FOUND_UNDER = {"PartnerOrganisation": ("Force",)}
+_TYPE_BY_ID = {t.id: t for t in TYPES}
+
+
+def wanted_types(types: Iterable[str]) -> set[str]:
+    """The type ids whose candidates a query for ``types`` (ids or class IRIs) may return.
+
+    >>> sorted(wanted_types([str(PEEL.PartnerOrganisation)]))
+    ['Force', 'PartnerOrganisation']
+    """
+    wanted = {t.removeprefix(str(PEEL)) for t in types}
+    return wanted.union(*(ALSO_FOUND_UNDER.get(t, ()) for t in wanted))
+
+
 @dataclass(frozen=True)
 class Scored:
     candidate: Candidate
     score: float
     match: bool
+    also: tuple[EntityType, ...] = ()  # the queried types the candidate was found under besides its own
 
     def to_json(self) -> dict[str, Any]:
         c = self.candidate
+        types = c.type_json() + [{"id": t.id, "name": t.name} for t in self.also]
         return {"id": c.id, "name": c.name, "description": c.description, "score": self.score,
-                "match": self.match, "type": c.type_json()}
+                "match": self.match, "type": types}
 
 
 NAMES_QUERY = sparql_prefixes() + """
@@ -211,7 +228,8 @@ class Index:
         true for the best candidate only when it scores at least ``MATCH_SCORE`` and beats
         the next by ``MATCH_MARGIN``.
         """
-        wanted = {t.removeprefix(str(PEEL)) for t in types}
+        asked = {t.removeprefix(str(PEEL)) for t in types}
+        wanted = wanted_types(asked)
         key = normalise(query)
         scored: list[tuple[float, Candidate]] = []
         for candidate, keys in self._keys:
@@ -232,12 +250,14 @@ class Index:
         for i, (score, candidate) in enumerate(scored[:limit]):
             runner_up = scored[1][0] if len(scored) > 1 else 0.0
             match = i == 0 and score >= MATCH_SCORE and score - runner_up >= MATCH_MARGIN
-            results.append(Scored(candidate, score, match))
+            also = tuple(_TYPE_BY_ID[t] for t in sorted(asked)
+                         if t in _TYPE_BY_ID and candidate.type.id in ALSO_FOUND_UNDER.get(t, ()))
+            results.append(Scored(candidate, score, match, also))
         return results
 
     def suggest(self, prefix: str, types: Iterable[str] = (), limit: int = 10, cursor: int = 0) -> list[Candidate]:
         """Candidates with a name (or a word of a name) starting with ``prefix``: auto-completion."""
-        wanted = {t.removeprefix(str(PEEL)) for t in types}
+        wanted = wanted_types(types)
         start = _plain(prefix)
         if not start:
             return []

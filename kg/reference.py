@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from .model import GRADES, PILLARS, ForceRecord, GradeRecord, ReportMeta
 
 POLICE_UK_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 ONS_CODE = re.compile(r"^(E23|W15)\d{6}$")
+WIKIDATA_ID = re.compile(r"^Q[1-9][0-9]*$")
 
 
 def csv_rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
@@ -97,6 +99,40 @@ def read_forces(path: Path) -> list[ForceRecord]:
     if not forces:
         raise InputError(str(path), None, "no forces")
     return forces
+
+
+def read_wikidata(path: Path, forces: list[ForceRecord]) -> list[ForceRecord]:
+    """The forces with their Wikidata items from the companion table (``wikidata.csv``).
+
+    A row names a force by police.uk id, its item (``Q`` and a number) and the page the id was
+    read from, which joins the force's sources.  A force without a row keeps what
+    ``forces.csv`` says (usually nothing); a row that disagrees with ``forces.csv``, names an
+    unknown force or repeats one is an ``InputError`` naming the line.
+    """
+    by_id = {f.police_uk_id: f for f in forces}
+    found: dict[str, tuple[str, str]] = {}
+    seen: dict[str, int] = {}
+    for line, row in csv_rows(path, ("police_uk_id", "wikidata_id", "source")):
+        pid, qid, source = row["police_uk_id"], row["wikidata_id"], row["source"]
+        if pid not in by_id:
+            raise InputError(str(path), line, f"police_uk_id {pid!r} is not a force of the forces table")
+        if pid in seen:
+            raise InputError(str(path), line, f"police_uk_id {pid!r} repeats line {seen[pid]}")
+        if not WIKIDATA_ID.match(qid):
+            raise InputError(str(path), line, f"wikidata_id {qid!r} is not a Wikidata item id (Q and a number)")
+        if not source.startswith(("http://", "https://")):
+            raise InputError(str(path), line, "source is not a web address")
+        given = by_id[pid].wikidata_id
+        if given and given != qid:
+            raise InputError(str(path), line, f"wikidata_id {qid} disagrees with {given} of the forces table")
+        seen[pid] = line
+        found[pid] = (qid, source)
+    return [
+        replace(f, wikidata_id=found[f.police_uk_id][0],
+                sources=(*f.sources, *(s for s in [found[f.police_uk_id][1]] if s not in f.sources)))
+        if f.police_uk_id in found else f
+        for f in forces
+    ]
 
 
 def read_grades(path: Path) -> list[GradeRecord]:

@@ -4,7 +4,10 @@
 - ``GET|POST /reconcile?queries={…}`` — a batch of queries, each answered with candidates
   ``{id, name, description, score, match, type: [{id, name}]}``;
 - ``GET /reconcile/suggest/{entity|type|property}?prefix=…`` — auto-completion;
-- ``GET /reconcile/preview?id=…`` — a small HTML card of an entity, for an iframe.
+- ``GET /reconcile/preview?id=…`` — a small HTML card of an entity, for an iframe;
+- ``GET /reconcile/properties?type=…`` — the properties data extension offers for a type, and
+  ``GET|POST /reconcile?extend={"ids": […], "properties": [{"id": …}]}`` — their values
+  (``kg.reconcile_extend``).
 
 Matching is ``kg.reconcile``; this module parses requests, checks their size and shape
 (``BadQuery`` → a JSON 400) and shapes the answers.  A batch takes one of the lookup places
@@ -24,6 +27,7 @@ from kg import __version__
 from kg.errors import BadQuery, NotFound, QueryTimeout
 from kg.namespaces import ID, PEEL
 from kg.reconcile import DEFAULT_LIMIT, PROPERTIES, TYPES, Index, suggest_properties, suggest_types
+from kg.reconcile_extend import Extension
 
 from . import lookups
 from .context import peel, public_url
@@ -33,6 +37,8 @@ bp = Blueprint("reconcile", __name__, url_prefix="/reconcile")
 bp.after_request(allow_cross_origin)
 
 MAX_QUERIES = 50
+MAX_EXTEND_IDS = 100
+MAX_EXTEND_PROPERTIES = 50
 MAX_TEXT = 300
 MAX_BODY = 64 * 1024
 PREVIEW_WIDTH, PREVIEW_HEIGHT = 400, 180
@@ -52,6 +58,14 @@ def index() -> Index:
     return found
 
 
+def extension() -> Extension:
+    cache = peel().cache
+    if "reconcile-extend" not in cache:
+        cache["reconcile-extend"] = Extension(peel().store)
+    found: Extension = cache["reconcile-extend"]
+    return found
+
+
 def manifest(root: str) -> dict[str, Any]:
     return {
         "versions": ["0.2"],
@@ -64,6 +78,7 @@ def manifest(root: str) -> dict[str, Any]:
         "preview": {"url": root + "/reconcile/preview?id={{id}}", "width": PREVIEW_WIDTH, "height": PREVIEW_HEIGHT},
         "suggest": {kind: {"service_url": root, "service_path": f"/reconcile/suggest/{kind}"}
                     for kind in ("entity", "type", "property")},
+        "extend": {"propose_properties": {"service_url": root, "service_path": "/reconcile/properties"}},
     }
 
 
@@ -96,14 +111,19 @@ def _properties(value: object) -> dict[str, list[str]]:
     return found
 
 
+def _json(raw: str, parameter: str) -> Any:
+    """The decoded JSON of a request parameter of bounded size."""
+    if len(raw) > MAX_BODY:
+        raise BadQuery(f"the {parameter} parameter is longer than {MAX_BODY} bytes")
+    try:
+        return json.loads(raw)
+    except ValueError:
+        raise BadQuery(f"{parameter} is not valid JSON") from None
+
+
 def parse_batch(raw: str) -> dict[str, dict[str, Any]]:
     """The checked queries of a batch (``BadQuery`` says what is wrong)."""
-    if len(raw) > MAX_BODY:
-        raise BadQuery(f"the queries parameter is longer than {MAX_BODY} bytes")
-    try:
-        batch = json.loads(raw)
-    except ValueError:
-        raise BadQuery("queries is not valid JSON") from None
+    batch = _json(raw, "queries")
     if not isinstance(batch, dict) or not batch:
         raise BadQuery("queries must be a non-empty JSON object of named queries")
     if len(batch) > MAX_QUERIES:
@@ -120,9 +140,38 @@ def parse_batch(raw: str) -> dict[str, dict[str, Any]]:
     return parsed
 
 
+def parse_extend(raw: str) -> tuple[list[str], list[str]]:
+    """The entity ids and property ids of a data-extension request (``BadQuery`` says what is wrong)."""
+    request_ = _json(raw, "extend")
+    if not isinstance(request_, dict) or not isinstance(request_.get("ids"), list) \
+            or not isinstance(request_.get("properties"), list):
+        raise BadQuery('extend must be a JSON object with "ids" and "properties" lists')
+    ids, properties = request_["ids"], request_["properties"]
+    if len(ids) > MAX_EXTEND_IDS or len(properties) > MAX_EXTEND_PROPERTIES:
+        raise BadQuery(f"at most {MAX_EXTEND_IDS} ids and {MAX_EXTEND_PROPERTIES} properties per request")
+    entity_ids = [_text(i, "each id") for i in ids]
+    if not all(isinstance(p, dict) for p in properties):
+        raise BadQuery('each property must be an object with an "id"')
+    property_ids = [_text(p.get("id"), "each property id") for p in properties]
+    unknown = extension().unknown(property_ids)
+    if unknown:
+        raise BadQuery(f"unknown property {unknown[0]!r}; GET /reconcile/properties lists them")
+    return entity_ids, list(dict.fromkeys(property_ids))
+
+
+def extend(raw: str) -> dict[str, Any]:
+    entity_ids, property_ids = parse_extend(raw)
+    engine = extension()
+    with lookups.slots():
+        rows = engine.extend(entity_ids, property_ids)
+    return {"meta": engine.meta(property_ids), "rows": rows}
+
+
 @bp.route("", methods=["GET", "POST"], strict_slashes=False)
 def service() -> Response:
     raw = request.values.get("queries")
+    if raw is None and "extend" in request.values:
+        return jsonify(extend(request.values["extend"]))
     if raw is None:
         return jsonify(manifest(public_url("")))
     batch, engine = parse_batch(raw), index()
@@ -163,8 +212,26 @@ def suggest_type() -> Response:
 @bp.get("/suggest/property")
 def suggest_property() -> Response:
     prefix, _cursor, _limit = _paging()
+    found = {pid: (name, description) for pid, name, description in suggest_properties(prefix)}
+    for p in extension().suggest(prefix):  # OpenRefine's "add column" dialog looks properties up here too
+        found.setdefault(p.id, (p.name, p.description))
     return jsonify({"result": [{"id": pid, "name": name, "description": description}
-                               for pid, name, description in suggest_properties(prefix)]})
+                               for pid, (name, description) in found.items()]})
+
+
+@bp.get("/properties")
+def propose_properties() -> Response:
+    type_id = _text(request.args.get("type", ""), "type").removeprefix(str(PEEL))
+    limit = request.args.get("limit", "")
+    if limit and not limit.isdigit():
+        raise BadQuery("limit must be a whole number")
+    if type_id and type_id not in {t.id for t in TYPES}:
+        raise BadQuery(f"unknown type {type_id!r}; the manifest's defaultTypes lists them")
+    found = extension().propose(type_id or None, int(limit) if limit else None)
+    answer: dict[str, Any] = {"type": type_id, "properties": [{"id": p.id, "name": p.name} for p in found]}
+    if limit:
+        answer["limit"] = int(limit)
+    return jsonify(answer)
 
 
 @bp.get("/preview")

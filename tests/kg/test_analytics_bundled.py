@@ -78,10 +78,10 @@ def test_a_wikidata_id_in_the_forces_table_links_the_force(tmp_path: Path) -> No
     table = tmp_path / "forces.csv"
     shutil.copy(reference_dir() / "forces.csv", table)
     text = table.read_text(encoding="utf-8").replace(",E23000024,East,,", ",E23000024,East,Q99999999,")
-    assert "Q99999999" in text  # the Norfolk row (placeholder id: the table has no real ones yet)
+    assert "Q99999999" in text  # the Norfolk row (a made-up id, with the companion table left out)
     table.write_text(text, encoding="utf-8")
     inputs = collect_inputs([])
-    built = build_dataset(Inputs(reports=inputs.reports, forces=table))
+    built = build_dataset(Inputs(reports=inputs.reports, forces=table, wikidata=None))
     reference = built.dataset.graph(REFERENCE_GRAPH)
     norfolk = force_iri("norfolk")
     assert (norfolk, PEEL.wikidataId, Literal("Q99999999", datatype=XSD.string)) in reference

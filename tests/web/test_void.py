@@ -8,7 +8,7 @@ import warnings
 import xml.etree.ElementTree as ET
 from urllib.parse import urlsplit
 
-from rdflib import Graph, URIRef
+from rdflib import OWL, Graph, URIRef
 
 from kg.namespaces import DCAT, DCTERMS, PEEL, RDF, SKOS, VOID
 from kg.release import Release
@@ -49,7 +49,7 @@ def test_linksets_and_class_partitions(live_server: str, release: Release) -> No
     void = Graph().parse(data=fetch(live_server, "/.well-known/void")[2], format="turtle")
     links = {void.value(ls, VOID.linkPredicate): int(str(void.value(ls, VOID.triples)))
              for ls in void.objects(DATASET, VOID.subset) if (ls, RDF.type, VOID.Linkset) in void}
-    assert links == {DCTERMS.spatial: 43, SKOS.exactMatch: 43}  # no Wikidata ids in the bundled data yet
+    assert links == {DCTERMS.spatial: 43, SKOS.exactMatch: 43, OWL.sameAs: 43}  # every force has a Wikidata item
     partitions = {void.value(p, VOID["class"]): int(str(void.value(p, VOID.entities)))
                   for p in void.objects(DATASET, VOID.classPartition)}
     assert partitions[PEEL.Force] == 43
