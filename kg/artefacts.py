@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     import pyoxigraph as ox
     from rdflib import Dataset
 
-    from .build import Built
+    from .built import Built
 
 Derivation = Callable[["Dataset"], None]
 Artefact = Callable[["Built", "ox.Store", Path], dict[str, Any]]

@@ -7,20 +7,26 @@ A violation or an unreadable input raises before anything is published.
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import tempfile
-import weakref
-from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 
 from .artefacts import derivations
+from .built import (
+    FORCES_CSV,
+    GRADES_CSV,
+    ORGANISATIONS_CSV,
+    REPORTS_CSV,
+    WIKIDATA_CSV,
+    Built,
+    Inputs,
+    Progress,
+    _quiet,
+)
 from .cycle_mapping import cycle_report_graph, cycle_report_triples
 from .errors import InputError
 from .judgements import ForceIndex, JudgementFacts, Notice, merge_judgements
@@ -40,40 +46,13 @@ from .namespaces import REFERENCE_GRAPH, VOCABULARY_GRAPH, report_graph, slugify
 from .parser import parse_file
 from .partners import PartnerFinder, read_organisations
 from .reference import read_forces, read_grades, read_report_metadata, read_wikidata
-from .resources import corpus_dir, reference_dir
-from .stream import StoreDataset, union_graph
+from .resources import corpus_dir
+from .stream import StoreDataset
 from .themes import ThemeTagger
 from .units import UNITS_DIR, ReportUnit, UnitCache, slim, unit_key
 from .vocab import Vocabulary
 
-FORCES_CSV, GRADES_CSV, ORGANISATIONS_CSV, REPORTS_CSV = (
-    "forces.csv",
-    "peel_grades.csv",
-    "organisations.csv",
-    "reports.csv",
-)
-WIKIDATA_CSV = "wikidata.csv"  # companion of forces.csv: each force's Wikidata item and its source
-
-Progress = Callable[[str], None]
 FIXED_STEPS = 8  # progress steps of a build besides one per report (for a progress bar's length)
-
-
-def _quiet(_step: str) -> None:
-    return None
-
-
-@dataclass
-class Inputs:
-    reports: list[Path] = field(default_factory=list)
-    forces: Path = field(default_factory=lambda: reference_dir() / FORCES_CSV)
-    grades: Path = field(default_factory=lambda: reference_dir() / GRADES_CSV)
-    organisations: Path = field(default_factory=lambda: reference_dir() / ORGANISATIONS_CSV)
-    wikidata: Path | None = field(default_factory=lambda: reference_dir() / WIKIDATA_CSV)
-
-    def files(self) -> list[Path]:
-        metas = sorted({p.parent / REPORTS_CSV for p in self.reports})
-        extra = [self.wikidata] if self.wikidata is not None else []
-        return [*self.reports, *metas, self.forces, self.grades, self.organisations, *extra]
 
 
 def collect_inputs(paths: Iterable[Path], *, add_to_corpus: bool = False) -> Inputs:
@@ -120,42 +99,6 @@ def _take_table(inputs: Inputs, path: Path) -> None:
     attr = {FORCES_CSV: "forces", GRADES_CSV: "grades", ORGANISATIONS_CSV: "organisations",
             WIKIDATA_CSV: "wikidata"}[path.name]
     setattr(inputs, attr, path)
-
-
-@dataclass
-class Built:
-    """A mapped build: every graph in ``store`` (an on-disk scratch store), the small graphs also in ``dataset``.
-
-    ``dataset`` holds the vocabularies, the reference facts, the judgements and the derived graphs
-    in rdflib; the report graphs are only in ``store``.  ``workdir`` (the store's folder and, without a
-    cache, the mapped reports) is removed when the ``Built`` is collected.
-    """
-
-    dataset: StoreDataset
-    notices: list[Notice]
-    inputs: Inputs
-    reports: list[Report]
-    store: ox.Store
-    workdir: Path
-    units: list[ReportUnit] = field(default_factory=list)
-    _union: Graph | None = field(default=None, repr=False)
-
-    def __post_init__(self) -> None:
-        weakref.finalize(self, shutil.rmtree, str(self.workdir), True)
-
-    def union(self) -> Graph:
-        """The union of the named graphs, in rdflib (computed once; the store is not changed after the build)."""
-        if self._union is None:
-            self._union = union_graph(self.store)
-        return self._union
-
-    def release_union(self) -> None:
-        """Forget the union graph (a publish drops it once validation has its copy)."""
-        self._union = None
-
-    def graphs(self) -> list[str]:
-        """The named graphs that hold statements, sorted."""
-        return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
 
 
 def _metadata_for(report_path: Path, cache: dict[Path, dict[str, ReportMeta]]) -> ReportMeta:
@@ -320,22 +263,3 @@ def _graph_of(dataset: Dataset, facts: JudgementFacts, reference: Graph) -> Grap
     if facts.report is None:
         return reference
     return dataset.graph(report_graph(facts.year, facts.force, facts.pillar))
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def class_counts(graph: Graph) -> dict[str, int]:
-    from .namespaces import RDF
-
-    counts = Counter(str(o) for o in graph.objects(None, RDF.type))
-    return dict(sorted(counts.items()))
-
-
-def release_id(now: datetime | None = None) -> str:
-    return (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S%fZ")

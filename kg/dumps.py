@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from .build import sha256
+from .built import sha256
 from .csv_cells import neutralise_csv
 from .loaded_store import LoadedStore
 from .namespaces import PREFIXES
@@ -35,7 +35,7 @@ from .release import DUMP
 from .results import serialise
 
 if TYPE_CHECKING:
-    from .build import Built
+    from .built import Built
 
 CHECKSUMS = "SHA256SUMS"
 

@@ -39,7 +39,13 @@ class JudgementFacts:
 
 @dataclass(frozen=True)
 class Notice:
-    """A warning from mapping, naming where it came from."""
+    """A warning from mapping, naming where it came from.
+
+    >>> str(Notice("peel_grades.csv", 12, "unknown force 'Atlantis'; row skipped"))
+    "peel_grades.csv:12: unknown force 'Atlantis'; row skipped"
+    >>> str(Notice("norfolk.txt", None, "no grade"))
+    'norfolk.txt: no grade'
+    """
 
     file: str
     line: int | None

@@ -28,7 +28,7 @@ from .vocab import load_graph, shapes_file, vocabulary_files
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
-    from .build import Built
+    from .built import Built
 
 ONTOLOGY_FILE, SHAPES_COPY = "ontology.ttl", "shapes.ttl"
 SHAPES_NS = str(SHAPES) + "#"

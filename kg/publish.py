@@ -20,7 +20,7 @@ from rdflib import Graph
 
 from . import __version__
 from .artefacts import artefacts
-from .build import Built, Progress, _quiet, class_counts, release_id, sha256
+from .built import Built, Progress, _quiet, class_counts, release_id, sha256
 from .errors import PeelError, ShapeViolation
 from .release import DUMP, STORE, Release, ReleaseWriter, open_release
 from .validate import ValidationOutcome, validate_graph

@@ -46,7 +46,12 @@ def fold(text: str) -> str:
 
 
 def split_lines(text: str) -> list[Line]:
-    """Every line of ``text`` (blank ones with empty ``text``), with offsets of its stripped content."""
+    """Every line of ``text`` (blank ones with empty ``text``), with offsets of its stripped content.
+
+    >>> text = "Title\\n\\n  - a point "
+    >>> [(line.number, line.text, text[line.start:line.end]) for line in split_lines(text)]
+    [(1, 'Title', 'Title'), (2, '', ''), (3, '- a point', '- a point')]
+    """
     lines, offset = [], 0
     for number, raw in enumerate(text.split("\n"), start=1):
         lead = len(raw) - len(raw.lstrip())

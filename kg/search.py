@@ -39,7 +39,7 @@ from .namespaces import ANALYTICS_GRAPH, ID, PEEL, doc_path
 from .store import Store
 
 if TYPE_CHECKING:
-    from .build import Built
+    from .built import Built
 
 INDEX_FILE = "search.sqlite"
 MAX_QUERY_CHARS = 200

@@ -53,7 +53,7 @@ from .namespaces import (
 from .store import Store
 
 if TYPE_CHECKING:
-    from .build import Built
+    from .built import Built
 
 VOID_FILE = "void.ttl"
 DATASET = ID["dataset"]

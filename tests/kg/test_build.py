@@ -9,9 +9,11 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from kg.build import build_dataset, collect_inputs
+from kg.dumps import CHECKSUMS, DOWNLOADS
 from kg.namespaces import PEEL, RDF, force_iri, improvement_iri, sparql_prefixes, theme_iri
 from kg.release import Release
 from kg.store import LocalStore
+from tests.conftest import run_peelkg
 
 NORFOLK = force_iri("norfolk")
 
@@ -47,9 +49,27 @@ def test_one_named_graph_per_report_plus_reference_and_vocabulary(release: Relea
     assert "https://w3id.org/peelkg/graph/vocabulary" in graphs
 
 
-def test_identifiers_are_stable_across_rebuilds() -> None:
-    first, second = (build_dataset(collect_inputs([])) for _ in range(2))
-    assert set(first.union()) == set(second.union())
+def _published(out: Path) -> tuple[set[str], dict[str, bytes]]:
+    """The IRIs a release's N-Quads dump names, and the bytes of every download and the checksums."""
+    current = out if (out / "manifest.json").exists() else out / "current"
+    quads = ox.parse(gzip.decompress((current / "dump.nq.gz").read_bytes()), format=ox.RdfFormat.N_QUADS)
+    iris = {term.value for q in quads for term in (q.subject, q.predicate, q.object, q.graph_name)
+            if isinstance(term, ox.NamedNode)}
+    return iris, {name: (current / name).read_bytes() for name in [d.name for d in DOWNLOADS] + [CHECKSUMS]}
+
+
+def test_identifiers_and_dump_bytes_are_stable_across_processes(release: Release, tmp_path: Path) -> None:
+    """Two builds of the bundled data in fresh processes with different hash seeds, and this process's build:
+    the same identifiers and byte-identical downloads (set and dict order must not leak into names or bytes)."""
+    iris, files = _published(release.path)
+    assert str(NORFOLK) in iris
+    for seed in ("0", "2718281"):
+        out = tmp_path / seed
+        result = run_peelkg("build", "--out", str(out), "--quiet", "--no-cache", env={"PYTHONHASHSEED": seed})
+        assert result.returncode == 0, result.stderr
+        seeded_iris, seeded_files = _published(out)
+        assert sorted(seeded_iris ^ iris) == [], f"PYTHONHASHSEED={seed}"
+        assert {n for n in files if seeded_files[n] != files[n]} == set(), f"PYTHONHASHSEED={seed}"
 
 
 def test_area_for_improvement_has_provenance_and_offsets(store: LocalStore) -> None:

@@ -12,7 +12,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +22,7 @@ import pytest
 from kg.network_isolation import _ARCHES, socket_filter
 from kg.query_exec import Job
 from kg.query_pool import QueryFailed, QueryPool
+from tests.listener import counting_listener
 
 LINUX = sys.platform.startswith("linux")
 
@@ -58,30 +58,8 @@ print(json.dumps(result))
 @pytest.fixture()
 def tcp_listener() -> Iterator[tuple[int, list[int]]]:
     """A loopback TCP listener that counts the connections it accepts."""
-    server = socket.create_server(("127.0.0.1", 0))
-    server.settimeout(0.2)
-    accepted: list[int] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            accepted.append(1)
-            conn.close()
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
-        yield server.getsockname()[1], accepted
-    finally:
-        stop.set()
-        thread.join(timeout=5)
-        server.close()
+    with counting_listener() as listener:
+        yield listener
 
 
 def probe(how: str, port: int) -> dict[str, object]:

@@ -178,3 +178,16 @@ def test_a_store_that_does_not_answer_times_out() -> None:
 ])
 def test_where_the_values_go(query: str, expected: str) -> None:
     assert bind_values(query, {"x": URIRef("http://e/a")}) == expected
+
+
+def test_the_remote_runner_cuts_answers_at_the_row_cap_and_refuses_a_misfit_format(endpoint: str) -> None:
+    from kg.query_exec import Job
+    from kg.query_remote import RemoteRunner
+
+    runner = RemoteRunner(endpoint, timeout=30)
+    text = "SELECT ?s WHERE { ?s a <https://w3id.org/peelkg/def/peel#Force> }"
+    answer = runner.run(Job(text, text, "SELECT", "csv", max_rows=2))
+    assert answer.truncated
+    assert answer.body.decode().splitlines()[0] == "s" and len(answer.body.decode().splitlines()) == 3
+    with pytest.raises(BadQuery, match="does not fit"):
+        runner.run(Job(text, text, "SELECT", "ttl", max_rows=2))

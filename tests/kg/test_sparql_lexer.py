@@ -6,8 +6,6 @@ naming SERVICE.  The lexical limits hold behind every trick that hides text.
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 from collections.abc import Iterator
 
@@ -20,6 +18,7 @@ from kg.queries import CannedQuery, Parameter, _values_rows
 from kg.query_guard import Limits, check, inspect
 from kg.remote import bind_values, query_form
 from kg.sparql_lexer import iri_value, tokens
+from tests.listener import counting_listener
 from tests.smuggling_corpus import ENGINE_NEVER_CALLS, smuggling_corpus
 
 LIMITS = Limits()
@@ -29,28 +28,8 @@ HOST = "127.0.0.1"
 @pytest.fixture(scope="module")
 def port() -> Iterator[tuple[int, list[int]]]:
     """A loopback TCP listener counting the connections it accepts (closing each at once)."""
-    server = socket.create_server((HOST, 0))
-    server.settimeout(0.2)
-    accepted: list[int] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            accepted.append(1)
-            conn.close()
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield server.getsockname()[1], accepted
-    stop.set()
-    thread.join(timeout=5)
-    server.close()
+    with counting_listener() as listener:
+        yield listener
 
 
 def connections(port: tuple[int, list[int]], query: str) -> int:

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from kg.build import sha256
+from kg.built import sha256
 from kg.dumps import DOWNLOADS
 from kg.loaded_store import LoadedStore
 from kg.namespaces import DCAT, DCTERMS, ID, ONS_GEOGRAPHY, OWL, PEEL, POLICE_UK_FORCE, RDF, SKOS, VOID

@@ -1,0 +1,197 @@
+"""The shape of the code, read from its source: what may import what, and where markup is written.
+
+Every check reads the modules of ``kg/`` and ``web/`` with :mod:`ast` (nothing is imported), so a
+check fails on the code as written, whichever branch of it runs. Imports count wherever they stand:
+at the top, inside a function, or under ``if TYPE_CHECKING:`` — a cycle of types is still a cycle.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("kg", "web")
+PRESENTATION = ("flask", "jinja2", "werkzeug", "markupsafe", "web")
+
+# Modules of kg/ that still write HTML or SVG (or import a module that does). They move to web/;
+# this list may only shrink.
+MARKUP_IN_KG = frozenset({"kg.svg", "kg.analytics_pages"})
+
+# Element names that mark a string as markup (HTML and SVG; kept to names no prose or regex uses).
+_TAGS = (
+    "html|head|body|div|span|p|a|ul|ol|li|table|thead|tbody|tr|td|th|h[1-6]|br|hr|img|strong|em|code|pre|"
+    "section|article|nav|header|footer|form|input|button|label|select|option|script|style|link|meta|"
+    "svg|g|path|rect|circle|line|polyline|polygon|tspan|desc|title|defs|marker|use|ellipse"
+)
+# "<text>" names an unnamed input (as Python's own "<string>" does), so ``text`` counts only as an element name.
+_MARKUP_TEXT = re.compile(rf"<(?:/?(?:{_TAGS})(?=[\s>/])|!DOCTYPE)", re.IGNORECASE)
+_MARKUP_NAMESPACES = ("http://www.w3.org/2000/svg", "http://www.w3.org/1999/xhtml")
+_ELEMENT_NAME = re.compile(rf"^(?:{_TAGS}|text)$")
+
+
+@dataclass(frozen=True)
+class Module:
+    name: str
+    path: Path
+    tree: ast.Module
+
+
+def _modules() -> dict[str, Module]:
+    found = {}
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).glob("*.py")):
+            name = package if path.stem == "__init__" else f"{package}.{path.stem}"
+            found[name] = Module(name, path, ast.parse(path.read_text(encoding="utf-8"), str(path)))
+    return found
+
+
+MODULES = _modules()
+
+
+def imported(module: Module) -> set[str]:
+    """Every module ``module`` imports, as dotted names; ``from . import x`` names ``pkg.x`` when that is a module."""
+    package = module.name.split(".")[0]
+    names: set[str] = set()
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package if node.level else ""
+            target = ".".join(part for part in (base, node.module or "") if part)
+            names.add(target)
+            for alias in node.names:
+                if f"{target}.{alias.name}" in MODULES:
+                    names.add(f"{target}.{alias.name}")
+    return names
+
+
+def import_graph() -> nx.DiGraph:
+    graph = nx.DiGraph()
+    graph.add_nodes_from(MODULES)
+    for module in MODULES.values():
+        edges = ((module.name, name) for name in imported(module) if name in MODULES and name != module.name)
+        graph.add_edges_from(edges)
+    return graph
+
+
+def _docstrings(tree: ast.Module) -> set[int]:
+    ids = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                ids.add(id(first.value))
+    return ids
+
+
+def writes_markup(module: Module) -> list[str]:
+    """Where ``module`` writes markup itself: tags in string literals, markup namespaces, named elements."""
+    docstrings = _docstrings(module.tree)
+    found = []
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            if _MARKUP_TEXT.search(node.value) or any(ns in node.value for ns in _MARKUP_NAMESPACES):
+                found.append(f"{module.path.name}:{node.lineno}: {node.value[:40]!r}")
+        elif isinstance(node, ast.Call) and node.args:
+            callee = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            first = node.args[0]
+            if callee in ("Element", "SubElement") and isinstance(first, ast.Constant) and \
+                    isinstance(first.value, str) and _ELEMENT_NAME.match(first.value):
+                found.append(f"{module.path.name}:{node.lineno}: element {first.value!r}")
+    return found
+
+
+def markup_modules() -> set[str]:
+    """kg modules that write markup, or import one that does (they cannot stay in kg/ once it moves)."""
+    graph = import_graph()
+    writers = {name for name, module in MODULES.items() if name.startswith("kg") and writes_markup(module)}
+    return {name for name in graph if name.startswith("kg") and writers & ({name} | nx.descendants(graph, name))}
+
+
+def test_kg_never_imports_the_web_layer() -> None:
+    offences = sorted(
+        f"{module.name} imports {name}"
+        for module in MODULES.values() if module.name.split(".")[0] == "kg"
+        for name in imported(module) if name.split(".")[0] in PRESENTATION
+    )
+    assert offences == []
+
+
+def test_no_import_cycles() -> None:
+    cycles = sorted(" → ".join([*cycle, cycle[0]]) for cycle in nx.simple_cycles(import_graph()))
+    assert cycles == []
+
+
+def test_the_known_markup_writers_in_kg_only_shrink() -> None:
+    found = markup_modules()
+    assert found <= MARKUP_IN_KG, f"new markup in kg/: {sorted(found - MARKUP_IN_KG)}"
+    assert found == MARKUP_IN_KG, f"no longer writing markup, drop from MARKUP_IN_KG: {sorted(MARKUP_IN_KG - found)}"
+
+
+def _parse(source: str) -> Module:
+    return Module("kg.example", Path("example.py"), ast.parse(source))
+
+
+@pytest.mark.parametrize("source", [
+    'def f():\n    return f"<div class=x>{1}</div>"\n',
+    'import xml.etree.ElementTree as ET\nET.Element("svg")\n',
+    'NS = "http://www.w3.org/2000/svg"\n',
+    'def f(x):\n    return "<p>" + x\n',
+])
+def test_the_markup_check_sees_markup(source: str) -> None:
+    assert writes_markup(_parse(source))
+
+
+@pytest.mark.parametrize("source", [
+    '"""A ``<svg>`` in a docstring is prose."""\n',
+    'PATH = "<text>"\n',
+    'IRI = "<http://e/a>"\n',
+    'PATTERN = r"(?<!\\w)x"\n',
+])
+def test_the_markup_check_ignores_what_is_not_markup(source: str) -> None:
+    assert not writes_markup(_parse(source))
+
+
+def test_the_import_check_counts_imports_under_type_checking_and_in_functions() -> None:
+    module = _parse(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .build import Built\n"
+        "def f():\n    from flask import g\n"
+    )
+    assert {"kg.build", "flask"} <= imported(module)
+
+
+def _has_doctest(module: Module) -> bool:
+    return any(">>>" in (ast.get_docstring(node) or "") for node in ast.walk(module.tree)
+               if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef))
+
+
+def _tested_modules() -> set[str]:
+    """Modules some test file imports by name (``import kg.x``, ``from kg.x import …``, ``from kg import x``)."""
+    names: set[str] = set()
+    for path in (ROOT / "tests").rglob("*.py"):
+        module = Module(f"tests.{path.stem}", path, ast.parse(path.read_text(encoding="utf-8"), str(path)))
+        names.update(imported(module))
+    return names & set(MODULES)
+
+
+# web modules that no test names: each is reached only through ``create_app`` in the HTTP tests of
+# tests/web/. A test or doctest of its own takes it off this list, which may only shrink.
+REACHED_ONLY_THROUGH_THE_APP = frozenset({
+    "web.analytics", "web.canned", "web.cli", "web.context", "web.dataset", "web.downloads", "web.errors",
+    "web.fragments", "web.identifiers", "web.ontology_docs", "web.pages", "web.reconcile", "web.search", "web.serve",
+    "web.sparql_protocol",
+})
+
+
+def test_every_module_has_a_test_or_a_doctest() -> None:
+    tested = _tested_modules()
+    bare = {name for name, module in MODULES.items()
+            if name not in PACKAGES and name not in tested and not _has_doctest(module)}
+    assert sorted(bare - REACHED_ONLY_THROUGH_THE_APP) == []
+    assert sorted(REACHED_ONLY_THROUGH_THE_APP - bare) == [], "now tested: drop from REACHED_ONLY_THROUGH_THE_APP"
