@@ -88,21 +88,24 @@ class Tags(HTMLParser):
         self.text: list[str] = []
         self.title = ""
         self._in: str | None = None
+        self._inline = False  # inside an inline script (one without src), whose text is kept in scripts
         self.feed(html)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append((tag, dict(attrs)))
         if tag in ("script", "title", "style"):
             self._in = tag
-            if tag == "script":
+            self._inline = tag == "script" and not dict(attrs).get("src")  # external scripts are only in tags
+            if self._inline:
                 self.scripts.append((dict(attrs).get("type") or "", ""))
 
     def handle_endtag(self, tag: str) -> None:
         if tag == self._in:
             self._in = None
+            self._inline = False
 
     def handle_data(self, data: str) -> None:
-        if self._in == "script":
+        if self._in == "script" and self._inline:
             kind, text = self.scripts[-1]
             self.scripts[-1] = (kind, text + data)
         elif self._in == "title":
@@ -129,6 +132,8 @@ def test_hostile_text_is_shown_as_text(hostile: FlaskClient, path: str) -> None:
             assert name != "style", (path, tag)
             if name in ("href", "src", "action", "formaction", "cite") and value:
                 assert value.strip().lower().startswith(("/", "#", "http://", "https://")), (path, value)
+            if tag == "script" and name == "src":
+                assert value is not None and value.startswith("/static/"), (path, value)  # our own files only
         assert tag != "style"
     for kind, text in page.scripts:
         assert kind == "application/ld+json", (path, kind)
