@@ -39,7 +39,7 @@ bp = Blueprint("sparql", __name__)
 bp.after_request(allow_cross_origin)
 EXTENSION = "peelkg.sparql"
 EDITOR_ASSET = Path(__file__).parent / "static" / "sparql" / "vendor" / "yasgui.min.js"
-EXAMPLE = sparql_prefixes() + """
+EXAMPLE = sparql_prefixes("peel", "rdfs") + """
 SELECT ?force ?label WHERE {
   ?force a peel:Force ;
          rdfs:label ?label .

@@ -60,3 +60,12 @@ def test_the_sparql_page_sorts_and_filters_too(client: FlaskClient) -> None:
     base = "/sparql?query=" + quote(query)
     page = client.get(base + "&_f.force=a&_sort=year&_desc=1", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert _cells(page, 1) == ["2016", "2015"] and set(_cells(page, 0)) == {"a"}
+
+
+def test_the_query_page_opens_with_a_short_query_that_runs(client: FlaskClient) -> None:
+    """Regression: the default query opened with a PREFIX line for every prefix the dataset knows (14)."""
+    page = client.get("/sparql", headers={"Accept": "text/html"}).get_data(as_text=True)
+    query = html.unescape(page[page.index('name="query"'):page.index("</textarea>")].split(">", 1)[1])
+    assert query.count("PREFIX") == 2
+    answer = client.get("/sparql?query=" + quote(query), headers={"Accept": "application/sparql-results+json"})
+    assert answer.status_code == 200 and len(answer.get_json()["results"]["bindings"]) == 43
