@@ -84,6 +84,10 @@ SELECT ?report ?title ?url WHERE {
 """
 _HEAD_PROPERTIES = (str(SKOS.prefLabel), str(DCTERMS.title), "http://www.w3.org/2000/01/rdf-schema#label",
                     str(RDF.type))
+# Statements that record how the data was made (where a passage sits, which words matched a theme), not
+# what it says: a page shows them apart, behind a "data" disclosure.
+TECHNICAL_PROPERTIES = (str(PEEL.themeTag), str(PEEL.startOffset), str(PEEL.endOffset), str(PEEL.ordinal),
+                        str(PEEL.line))
 
 
 @dataclass(frozen=True)
@@ -159,6 +163,7 @@ class Description:
     page_size: int
     provenance: Provenance
     texts: dict[str, Texts] = field(default_factory=dict)
+    technical: tuple[Property, ...] = ()          # how the data was made (TECHNICAL_PROPERTIES)
 
     def label_of(self, iri: str) -> str:
         return label_for(iri, self.texts)
@@ -245,7 +250,8 @@ def describe(store: Store, iri: URIRef, *, page: int = 1, page_size: int = 50) -
         label=label_for(str(iri), texts),
         definition=definition,
         types=values(iri, RDF.type),
-        properties=properties(iri, _HEAD_PROPERTIES),
+        properties=properties(iri, _HEAD_PROPERTIES + TECHNICAL_PROPERTIES),
+        technical=tuple(p for p in properties(iri, _HEAD_PROPERTIES) if p.iri in TECHNICAL_PROPERTIES),
         parts=parts,
         graph=graph,
         incoming=incoming,

@@ -170,6 +170,10 @@ def local_path(iri: str) -> str | None:
     return "/" + iri[len(BASE) :]
 
 
-def sparql_prefixes() -> str:
-    """``PREFIX`` lines for every prefix of ``PREFIXES``, to put before a query."""
-    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+def sparql_prefixes(*only: str) -> str:
+    """``PREFIX`` lines for the prefixes named (every prefix of ``PREFIXES`` when none is), to put before a query.
+
+    >>> sparql_prefixes("rdfs")
+    'PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\\n'
+    """
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if not only or p in only)

@@ -19,6 +19,7 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 from kg.choices import Choice, choices
 from kg.csv_cells import neutralise_csv
 from kg.errors import BadQuery
+from kg.facets import table_parameter
 from kg.queries import CannedQuery, get_query, load_queries
 from kg.query_exec import Cell
 
@@ -27,6 +28,7 @@ from .cors import allow_cross_origin
 from .ontology_docs import memo
 from .sparql import MAX_ROWS_HEADER, client, install, page_table, service
 from .sparql_formats import FORMATS
+from .table_view import TableView, table_view
 
 bp = Blueprint("canned", __name__)
 bp.after_request(allow_cross_origin)
@@ -47,7 +49,8 @@ def index() -> Response:
 
 @bp.get("/queries/<name>")
 def page(name: str) -> Response:
-    data = run_for_page(get_query(name), request.args.to_dict())
+    args = {k: v for k, v in request.args.to_dict().items() if not table_parameter(k)}
+    data = run_for_page(get_query(name), args)
     response = Response(render_template("query.html", **vars(data)), status=data.status, mimetype="text/html")
     response.headers["Link"] = ", ".join(f'<{href}>; rel="alternate"; type="{media_type}"'
                                          for _name, href, media_type in data.downloads)
@@ -97,6 +100,7 @@ class CannedPage:
     truncated: bool = False
     shown_cut: bool = False  # more rows than the page shows; the downloads hold them
     choices: dict[str, list[Choice]] = field(default_factory=dict)  # parameter → the values the release holds
+    view: TableView | None = None  # the rows sorted and filtered as the page's address says (kg.facets)
 
 
 def choices_of(query: CannedQuery) -> dict[str, list[Choice]]:
@@ -139,9 +143,13 @@ def run_for_page(query: CannedQuery, args: dict[str, str]) -> CannedPage:
     data.text = text
     data.columns, data.rows, data.shown_cut = page_table(answer.body, "SELECT")
     data.truncated = answer.truncated
+    try:
+        data.view = table_view(data.columns, data.rows)
+    except BadQuery as exc:
+        data.error, data.status = str(exc), exc.status
     return data
 
 
 def _values(args: dict[str, str]) -> dict[str, str]:
     """The parameters given a value (a form's empty fields mean "any")."""
-    return {k: v for k, v in args.items() if v.strip()}
+    return {k: v for k, v in args.items() if v.strip() and not table_parameter(k)}

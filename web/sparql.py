@@ -33,12 +33,13 @@ from .cors import allow_cross_origin
 from .errors import render_error
 from .sparql_formats import GRAPH, HTML, Format, choose, formats_of, kind_of, wants_page
 from .sparql_protocol import read_query_request
+from .table_view import TableView, table_view
 
 bp = Blueprint("sparql", __name__)
 bp.after_request(allow_cross_origin)
 EXTENSION = "peelkg.sparql"
 EDITOR_ASSET = Path(__file__).parent / "static" / "sparql" / "vendor" / "yasgui.min.js"
-EXAMPLE = sparql_prefixes() + """
+EXAMPLE = sparql_prefixes("peel", "rdfs") + """
 SELECT ?force ?label WHERE {
   ?force a peel:Force ;
          rdfs:label ?label .
@@ -138,6 +139,7 @@ class QueryPage:
     truncated: bool = False
     shown_cut: bool = False  # more rows than the page shows (the page_rows setting); the downloads hold them
     downloads: list[tuple[str, str]] = field(default_factory=list)  # format name, URL
+    view: TableView | None = None  # the rows sorted and filtered as the page's address says (kg.facets)
 
 
 def page(query: str | None, dataset: Dataset | None) -> Response:
@@ -166,6 +168,7 @@ def page_data(query: str | None, dataset: Dataset | None) -> QueryPage:
         answer = facts.answer(query, info, shown, dataset, client=client())
         data.columns, data.rows, data.shown_cut = page_table(answer.body, info.form)
         data.truncated = answer.truncated
+        data.view = table_view(data.columns, data.rows)
         data.downloads = [(f.name, download_url(query, f.key, dataset)) for f in formats_of(kind_of(info.form))]
     except BadQuery as exc:
         data.error, data.status = str(exc), exc.status

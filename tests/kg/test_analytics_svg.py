@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from kg.svg import GRADE_COLOURS, NetNode, Series, grade_timeline, network, shorten, stacked_bars
+from kg.svg import BACKGROUND, GRADE_COLOURS, NetNode, Series, contrast, grade_timeline, network, shorten, stacked_bars
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 LEVELS = [(4, "Outstanding"), (3, "Good"), (2, "Requires improvement"), (1, "Inadequate")]
@@ -40,6 +40,21 @@ def test_timeline_draws_a_line_per_series_and_labels_every_level() -> None:
     assert efficiency is not None
     (x1, y1), (x2, y2) = (map(float, p.split(",")) for p in efficiency.get("points", "").split())
     assert x2 > x1 and y2 > y1  # outstanding → good: the line goes down
+
+
+def test_timeline_text_reads_at_4_5_to_1_and_marks_at_3_to_1() -> None:
+    """Regression: the "Efficiency" end label was drawn in #E69F00, 2.25:1 on the page (AA text needs 4.5:1)."""
+    series = [Series(name, {2015: 4, 2016: 3}) for name in ("Effectiveness", "Efficiency", "Legitimacy", "Leadership",
+                                                            "Extra one", "Extra two")]
+    root = parse(grade_timeline("c", "Grades", "Over time", series, LEVELS, [2015, 2016, 2017]))
+    texts = list(root.iter("{http://www.w3.org/2000/svg}text"))
+    assert {t.text for t in texts} >= {s.label for s in series}
+    for text in texts:
+        colour = text.get("fill", "#000000")
+        assert contrast(colour, BACKGROUND) >= 4.5, (text.text, colour)
+    marks = [e.get(a) for e in root.iter() for a in ("fill", "stroke")
+             if e.get(a) not in (None, "none") and e.tag.endswith(("polyline", "circle", "rect", "polygon"))]
+    assert marks and all(contrast(m or "", BACKGROUND) >= 3 for m in marks), marks
 
 
 def test_bars_are_split_in_proportion_and_counts_written() -> None:

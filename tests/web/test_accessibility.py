@@ -29,6 +29,7 @@ PAGES = {
     "search": "/search?q=norfolk",
     "query": "/sparql",
     "canned-query": "/queries/judgements?force=norfolk&year=2016",
+    "faceted-table": "/queries/judgements?year=2016&_f.pillar=Efficiency&_sort=grade",
     "analytics": "/analytics",
     "downloads": "/download/",
     "dataset": "/dataset",

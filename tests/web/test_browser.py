@@ -103,3 +103,29 @@ def test_two_forces_compared_from_the_form(browser: Tab, live_server: str) -> No
     assert "Headline grades by pillar and year" in text
     headers = browser.evaluate("Array.from(document.querySelectorAll('table.compare thead th')).map(t => t.innerText)")
     assert headers == ["Year", "Pillar", "Norfolk Constabulary", "Suffolk Constabulary"]
+
+
+def test_a_result_table_is_filtered_and_sorted_from_the_keyboard(browser: Tab, live_server: str) -> None:
+    """Facets and sortable headings are links: reached with Tab, followed with Enter, no script needed."""
+    browser.open(live_server + "/queries/judgements?force=norfolk")
+    assert browser.errors == []
+    every = browser.evaluate("document.querySelectorAll('table.results tbody tr').length")
+    link = browser.page.locator("nav.facets details.facet a", has_text="2016").first
+    link.focus()
+    assert browser.evaluate("document.activeElement.closest('nav.facets') !== null")
+    link.press("Enter")
+    browser.page.wait_for_url("**/queries/judgements?force=norfolk&_f.year=2016")
+    years = browser.evaluate("Array.from(document.querySelectorAll('table.results tbody tr'))"
+                             ".map(tr => tr.cells[1].innerText)")
+    assert years and all(y.startswith("2016") for y in years) and len(years) < every
+    assert "Showing" in browser.evaluate("document.querySelector('nav.facets').innerText")
+    heading = browser.page.get_by_role("link", name="grade", exact=True)
+    heading.focus()
+    heading.press("Enter")
+    browser.page.wait_for_url("**/queries/judgements?force=norfolk&_f.year=2016&_sort=grade")
+    state = browser.evaluate("Array.from(document.querySelectorAll('table.results th'))"
+                             ".find(th => th.innerText.startsWith('grade')).getAttribute('aria-sort')")
+    assert state == "ascending"
+    grades = browser.evaluate("Array.from(document.querySelectorAll('table.results tbody tr'))"
+                              ".map(tr => tr.cells[4].innerText)")
+    assert grades == sorted(grades, key=str.casefold)
