@@ -46,8 +46,14 @@ def public_url(path: str) -> str:
     return check_public_base(peel().settings.public_base_url) + path
 
 
-def endpoint_iri() -> str:
-    """The SPARQL endpoint's IRI for the service description: under ``public_base_url``, else under the
-    persistent base IRI (which redirects to wherever the dataset is published; decision 0001)."""
+def absolute_url(path: str) -> str:
+    """``path`` (root-relative, ``/…``) as an absolute URL, for the formats that need one (the sitemap protocol,
+    robots.txt's Sitemap line, the reconciliation manifest, the service description): under ``public_base_url``,
+    else under the persistent base IRI, which redirects to wherever the dataset is published (decision 0001)."""
     base = check_public_base(peel().settings.public_base_url)
-    return base + "/sparql" if base else BASE + "sparql"
+    return (base or BASE.rstrip("/")) + path
+
+
+def endpoint_iri() -> str:
+    """The SPARQL endpoint's IRI for the service description (see :func:`absolute_url`)."""
+    return absolute_url("/sparql")

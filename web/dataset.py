@@ -23,7 +23,7 @@ from kg.namespaces import doc_path
 from kg.search import INDEX_FILE, iris
 
 from .caching import finish
-from .context import peel, public_url
+from .context import absolute_url, peel, public_url
 from .negotiation import BY_SUFFIX, FORMATS, HTML, Format, alternates, choose, serialise, vary_on_accept
 from .ontology_docs import memo
 
@@ -95,7 +95,7 @@ def xml(template: str, **data: Any) -> Response:
 def sitemap(part: int | None = None) -> Response:
     paths = [*SITE_PAGES, *entity_urls()]
     parts = (len(paths) + SITEMAP_LIMIT - 1) // SITEMAP_LIMIT
-    root, modified = public_url(""), str(peel().release.manifest.get("created", ""))[:10]
+    root, modified = absolute_url(""), str(peel().release.manifest.get("created", ""))[:10]
     if part is None and parts > 1:
         return xml("sitemap.xml", index=[f"{root}/sitemap-{n}.xml" for n in range(1, parts + 1)], modified=modified)
     number = part or 1
@@ -107,5 +107,5 @@ def sitemap(part: int | None = None) -> Response:
 
 @bp.get("/robots.txt")
 def robots() -> Response:
-    text = render_template("robots.txt", sitemap=public_url("/sitemap.xml"))
+    text = render_template("robots.txt", sitemap=absolute_url("/sitemap.xml"))
     return finish(Response(text, mimetype="text/plain"), "txt")

@@ -30,7 +30,7 @@ from kg.reconcile import DEFAULT_LIMIT, PROPERTIES, TYPES, Index, suggest_proper
 from kg.reconcile_extend import Extension
 
 from . import lookups
-from .context import peel, public_url
+from .context import absolute_url, peel
 from .cors import allow_cross_origin
 
 bp = Blueprint("reconcile", __name__, url_prefix="/reconcile")
@@ -173,7 +173,7 @@ def service() -> Response:
     if raw is None and "extend" in request.values:
         return jsonify(extend(request.values["extend"]))
     if raw is None:
-        return jsonify(manifest(public_url("")))
+        return jsonify(manifest(absolute_url("")))
     batch, engine = parse_batch(raw), index()
     answers: dict[str, dict[str, Any]] = {}
     with lookups.slots():

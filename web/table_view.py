@@ -28,7 +28,13 @@ class TableView:
 
 
 def _href(changes: dict[str, str | None]) -> str:
-    """The page's address with ``changes`` made to its parameters (None removes one)."""
+    """The page's address with ``changes`` made to its parameters (None removes one).
+
+    >>> from flask import Flask
+    >>> with Flask(__name__).test_request_context("/queries/judgements?force=norfolk&_sort=year"):
+    ...     _href({"_sort": "grade", "_desc": "1"}), _href({"_sort": None})
+    ('/queries/judgements?force=norfolk&_sort=grade&_desc=1', '/queries/judgements?force=norfolk')
+    """
     kept = [(k, v) for k, v in request.args.items(multi=True) if k not in changes]
     kept += [(k, v) for k, v in changes.items() if v is not None]
     return request.path + ("?" + urlencode(kept) if kept else "")

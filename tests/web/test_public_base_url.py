@@ -79,9 +79,10 @@ def test_default_is_relative_whatever_the_host(live_server: str, path: str, acce
     assert "127.0.0.1" not in body
 
 
-def test_default_robots_and_sitemap_are_root_relative(live_server: str) -> None:
-    assert "Sitemap: /sitemap.xml" in fetch(live_server, "/robots.txt", "text/plain")[2]
-    assert "<loc>/dataset</loc>" in fetch(live_server, "/sitemap.xml", "application/xml")[2].replace("\n", "")
+def test_default_robots_and_sitemap_are_under_the_persistent_base(live_server: str) -> None:
+    """Sitemaps and robots.txt's Sitemap line must be absolute: without public_base_url they use the base IRI."""
+    assert f"Sitemap: {BASE}sitemap.xml" in fetch(live_server, "/robots.txt", "text/plain")[2]
+    assert f"<loc>{BASE}dataset</loc>" in fetch(live_server, "/sitemap.xml", "application/xml")[2].replace("\n", "")
     assert f"<{BASE}sparql>" in fetch(live_server, "/sparql", "text/turtle")[2]
 
 
