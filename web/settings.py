@@ -110,8 +110,9 @@ class Settings:
     public_base_url: str = setting(
         "", "Absolute http(s) URL of the site's root as the public reaches it (e.g. https://peel.example.org): "
         "robots.txt, sitemap.xml, /download/, /dataset, the reconciliation manifest and slash redirects name "
-        "it. Empty: root-relative links, and the service description names the endpoint under the persistent "
-        "base IRI. The request's Host header is never used."
+        "it. Empty: root-relative links, and where a format needs an absolute URL (sitemap, robots.txt's Sitemap "
+        "line, the reconciliation manifest, the service description) the persistent base IRI. The request's "
+        "Host header is never used."
     )
 
     @classmethod
