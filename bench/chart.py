@@ -13,7 +13,7 @@ import argparse
 import json
 from pathlib import Path
 
-from kg.svg import value_bars
+from web.present.charts import value_bars
 
 
 def rows(results: list[Path]) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:

@@ -24,11 +24,11 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.build import FORCES_CSV, GRADES_CSV, ORGANISATIONS_CSV, REPORTS_CSV
+from kg.link.partners import read_organisations
+from kg.link.reference import read_forces
 from kg.model import GRADES
 from kg.namespaces import slugify
-from kg.partners import read_organisations
-from kg.reference import read_forces
+from kg.release.build import FORCES_CSV, GRADES_CSV, ORGANISATIONS_CSV, REPORTS_CSV
 from kg.resources import reference_dir
 from kg.vocab import Vocabulary
 

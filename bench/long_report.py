@@ -3,8 +3,8 @@
     python -m bench.long_report --lines 1000,5000,20000 [--json FILE]
 
 Each length is a Norfolk 2016 effectiveness report of the generator's kind (``bench.generate``:
-themes and a partner in every paragraph), mapped by ``kg.build._map_report`` in a fresh child
-process, so each peak RSS is that length's own. A length over ``kg.limits`` is also offered to
+themes and a partner in every paragraph), mapped by ``kg.release.build._map_report`` in a fresh child
+process, so each peak RSS is that length's own. A length over ``kg.parse.limits`` is also offered to
 ``peelkg build``'s size check, which must refuse it, naming the file.
 """
 
@@ -21,12 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from bench.generate import Scale, generate
-from kg.build import FORCES_CSV, ORGANISATIONS_CSV, REPORTS_CSV, ForceIndex, _map_report
 from kg.errors import InputError
-from kg.limits import MAX_REPORT_LINES, check_report_size
-from kg.partners import PartnerFinder, read_organisations
-from kg.reference import read_forces, read_report_metadata
-from kg.themes import ThemeTagger
+from kg.link.partners import PartnerFinder, read_organisations
+from kg.link.reference import read_forces, read_report_metadata
+from kg.link.themes import ThemeTagger
+from kg.parse.limits import MAX_REPORT_LINES, check_report_size
+from kg.release.build import FORCES_CSV, ORGANISATIONS_CSV, REPORTS_CSV, ForceIndex, _map_report
 from kg.vocab import Vocabulary
 
 

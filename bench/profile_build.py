@@ -30,8 +30,8 @@ from typing import Any
 def timed_build(
     inputs: list[Path], out: Path, profile: cProfile.Profile | None = None, cache: Path | None = None
 ) -> dict[str, Any]:
-    from kg.build import build_dataset, collect_inputs
-    from kg.publish import publish
+    from kg.release.build import build_dataset, collect_inputs
+    from kg.release.publish import publish
 
     marks: list[tuple[str, float]] = [("start", time.perf_counter())]
 
@@ -63,7 +63,7 @@ def shacl_by_shape(built: Any) -> list[tuple[str, float, int]]:
     from rdflib import Graph
 
     from kg.namespaces import RDF, SH
-    from kg.validate import load_shapes
+    from kg.release.validate import load_shapes
 
     shapes = load_shapes()
     data = built.union()
@@ -92,8 +92,8 @@ def sparql_targets_on_oxigraph(built: Any) -> list[tuple[str, float, int]]:
     import pyoxigraph as ox
 
     from kg.namespaces import RDF, SH
-    from kg.store import to_oxigraph
-    from kg.validate import load_shapes
+    from kg.release.validate import load_shapes
+    from kg.store.local import to_oxigraph
 
     shapes = load_shapes()
     prefixes = "".join(f"PREFIX {p}: <{n}>\n" for d in shapes.objects(None, SH.declare)

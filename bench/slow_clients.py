@@ -11,7 +11,7 @@ as 10 s; none started after 40 s).  The same light requests first run with no sl
 
 Front ends (all load ``web.serve:app_from_env`` with 2 processes, except the anchor):
 
-- ``peelkg``: ``peelkg serve``: Granian's RSGI interface and ``web.request_buffer.BufferedWSGI`` (bodies read on
+- ``peelkg``: ``peelkg serve``: Granian's RSGI interface and ``web.http.request_buffer.BufferedWSGI`` (bodies read on
   the event loop before an app thread is taken), 8 app threads;
 - ``granian-wsgi``: the same Rust server (hyper/tokio) on its own WSGI interface, 8 blocking threads;
 - ``gunicorn-gthread``: gunicorn's threaded worker, 4 threads (the former default);

@@ -16,7 +16,7 @@ import urllib.request
 from dataclasses import dataclass
 
 from kg.namespaces import force_iri, sparql_prefixes
-from kg.queries import load_queries
+from kg.query.canned import load_queries
 
 from .load import Request
 

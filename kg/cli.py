@@ -15,8 +15,8 @@ from typing import Any
 
 import click
 
-from . import __version__
-from .errors import BadQuery, InputError, PeelError, ShapeViolation
+from kg import __version__
+from kg.errors import BadQuery, InputError, PeelError, ShapeViolation
 
 DATA_HELP = (
     "Data directory (as written by `peelkg build --out`) or one release folder. "
@@ -45,7 +45,7 @@ def reported_errors() -> Iterator[None]:
 
 
 def _data_dir(value: Path | None) -> Path:
-    from .release import default_data_dir
+    from kg.release.layout import default_data_dir
 
     return value if value is not None else default_data_dir()
 
@@ -84,11 +84,11 @@ def run_build(
 ) -> Any:
     """Build and publish; a progress bar on stderr counts the build's steps.
 
-    Mapped reports are kept in ``out/cache`` and reused when their inputs did not change (``kg.units``).
+    Mapped reports are kept in ``out/cache`` and reused when their inputs did not change (``kg.release.units``).
     """
-    from .build import FIXED_STEPS, build_dataset, collect_inputs
-    from .publish import publish
-    from .units import CACHE_DIR
+    from kg.release.build import FIXED_STEPS, build_dataset, collect_inputs
+    from kg.release.publish import publish
+    from kg.release.units import CACHE_DIR
 
     collected = collect_inputs(inputs, add_to_corpus=add_to_corpus)
     cache_dir = out / CACHE_DIR if cache else None
@@ -115,7 +115,7 @@ def run_build(
 @click.argument("file", type=click.Path(path_type=Path))
 def parse(file: Path) -> None:
     """Print the parsed report FILE as JSON."""
-    from .parser import parse_file
+    from kg.parse.parser import parse_file
 
     with reported_errors():
         click.echo(json.dumps(parse_file(file).to_json(), indent=2, ensure_ascii=False))
@@ -126,8 +126,8 @@ def parse(file: Path) -> None:
               help="A peel_grades.csv (default: the bundled one); its peel_grades_later.csv beside it is read too.")
 def reference(grades: Path | None) -> None:
     """Print the reference grades' coverage per PEEL cycle: rows, forces and sources."""
-    from .reference_coverage import coverage, coverage_table, read_grade_rows
-    from .resources import reference_dir
+    from kg.link.reference_coverage import coverage, coverage_table, read_grade_rows
+    from kg.resources import reference_dir
 
     with reported_errors():
         path = grades if grades is not None else reference_dir() / "peel_grades.csv"
@@ -138,9 +138,9 @@ def reference(grades: Path | None) -> None:
 @click.argument("data", required=False, type=click.Path(path_type=Path))
 def validate(data: Path | None) -> None:
     """SHACL-validate a release and print the report."""
-    from .release import open_release
-    from .store import open_store
-    from .validate import validate_graph
+    from kg.release.layout import open_release
+    from kg.release.validate import validate_graph
+    from kg.store.local import open_store
 
     with reported_errors():
         release = open_release(_data_dir(data))
@@ -165,10 +165,10 @@ def validate(data: Path | None) -> None:
 )
 def query(query_or_name: str, data: Path | None, params: tuple[str, ...], fmt: str | None) -> None:
     """Run SPARQL text (or @FILE) or a canned query by name."""
-    from .queries import NAME, get_query, load_queries
-    from .release import open_release
-    from .results import serialise
-    from .store import open_store
+    from kg.query.canned import NAME, get_query, load_queries
+    from kg.query.results import serialise
+    from kg.release.layout import open_release
+    from kg.store.local import open_store
 
     with reported_errors():
         values = _params(params)
@@ -208,8 +208,8 @@ def _params(params: tuple[str, ...]) -> dict[str, str]:
 @click.option("--quiet", is_flag=True, help="Print no progress.")
 def push(data: Path | None, endpoint: str, graph_store: str | None, timeout: float, quiet: bool) -> None:
     """Load a release into a SPARQL store: one Graph Store Protocol PUT per named graph."""
-    from .push import push as push_release
-    from .release import open_release
+    from kg.release.layout import open_release
+    from kg.store.push import push as push_release
 
     with reported_errors():
         release = open_release(_data_dir(data))

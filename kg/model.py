@@ -1,6 +1,6 @@
 """Plain dataclasses the pipeline passes along: a parsed report and the reference facts.
 
-They hold what the sources say and nothing more; ``kg.mapping`` turns them into RDF.
+They hold what the sources say and nothing more; ``kg.link.mapping`` turns them into RDF.
 Grades are the report's own words: ``Outstanding``, ``Good``, ``Requires improvement``,
 ``Inadequate``, or ``None`` when the text states none.
 """

@@ -13,8 +13,8 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 
-from .namespaces import PEEL, RDF, SKOS, slugify
-from .resources import ontology_dir
+from kg.namespaces import PEEL, RDF, SKOS, slugify
+from kg.resources import ontology_dir
 
 SHAPES_FILE = "shapes.ttl"
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build_dataset, collect_inputs
-from kg.publish import publish
-from kg.release import Release, open_release
-from kg.store import LocalStore, open_store
+from kg.release.build import build_dataset, collect_inputs
+from kg.release.layout import Release, open_release
+from kg.release.publish import publish
+from kg.store.local import LocalStore, open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 PEELKG = str(Path(sys.executable).parent / "peelkg")

@@ -10,18 +10,18 @@ from importlib import import_module
 
 from flask import Flask
 
-from kg.release import Release, open_release
-from kg.store import Store
-
-from . import errors
-from .context import PeelContext, check_public_base
-from .settings import Settings
+from kg.release.layout import Release, open_release
+from kg.store.local import Store
+from web import errors
+from web.context import PeelContext, check_public_base
+from web.settings import Settings
 
 # One blueprint per surface; each module exposes ``bp``.
-BLUEPRINTS: tuple[str, ...] = ("web.pages", "web.security", "web.caching",
-                               "web.downloads", "web.dataset", "web.ontology_docs", "web.search",
-                               "web.sparql", "web.canned", "web.analytics", "web.reconcile", "web.identifiers",
-                               "web.fragments")
+BLUEPRINTS: tuple[str, ...] = (
+    "web.views.pages", "web.http.security", "web.http.caching", "web.views.downloads", "web.views.dataset",
+    "web.views.ontology_docs", "web.views.search", "web.views.sparql", "web.views.canned", "web.views.analytics",
+    "web.views.reconcile", "web.views.identifiers", "web.views.fragments",
+)
 
 
 def create_app(settings: Settings, store: Store, *, release: Release | None = None) -> Flask:

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from kg.cli import DATA_HELP, _data_dir, main, reported_errors, run_build
-from kg.release import exists
+from kg.release.layout import exists
 
 
 @main.command()
@@ -26,7 +26,7 @@ def serve(
     data: Path | None, host: str | None, port: int | None, workers: int | None, store_url: str | None, debug: bool
 ) -> None:
     """Serve a release (building the bundled one first if there is none)."""
-    from .serve import run
+    from web.serve import run
 
     with reported_errors():
         data_dir = _data_dir(data)

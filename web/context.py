@@ -9,10 +9,9 @@ from urllib.parse import urlsplit
 from flask import current_app
 
 from kg.namespaces import BASE
-from kg.release import Release
-from kg.store import Store
-
-from .settings import Settings
+from kg.release.layout import Release
+from kg.store.local import Store
+from web.settings import Settings
 
 
 @dataclass

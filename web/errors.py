@@ -41,7 +41,7 @@ def render_error(status: int, title: str, message: str) -> Response:
 
 def _maybe_meant() -> list[Any]:
     """Pages a reader who reached a missing one may have meant; none when the release cannot say."""
-    from .search import maybe_meant
+    from web.views.search import maybe_meant
 
     try:
         return list(maybe_meant(request.path))

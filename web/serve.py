@@ -18,19 +18,18 @@ from granian import Granian
 from granian.constants import HTTPModes, Interfaces
 from granian.http import HTTP1Settings
 
-from kg.release import Release, open_release
-from kg.store import Store, open_store
-
-from .app import create_app
-from .caching import RenderCache
-from .npm_assets import YASGUI, ensure
-from .request_buffer import BufferedWSGI
-from .settings import Settings
+from kg.release.layout import Release, open_release
+from kg.store.local import Store, open_store
+from web.app import create_app
+from web.http.caching import RenderCache
+from web.http.request_buffer import BufferedWSGI
+from web.npm_assets import YASGUI, ensure
+from web.settings import Settings
 
 
 def make_store(settings: Settings, release: Release) -> Store:
     if settings.store_url:
-        from kg.remote import RemoteStore
+        from kg.store.remote import RemoteStore
 
         remote: Store = RemoteStore(settings.store_url, timeout=settings.query_timeout)
         return remote
@@ -71,7 +70,7 @@ def front_end(settings: Settings) -> Any:
     """Granian serving the app from ``settings.workers`` processes, ``settings.threads`` app threads each.
 
     Granian's Rust runtime reads request lines and headers asynchronously (with a read timeout);
-    ``web.request_buffer.BufferedWSGI`` reads the body on the event loop; the app thread gets the request
+    ``web.http.request_buffer.BufferedWSGI`` reads the body on the event loop; the app thread gets the request
     only once it is whole, so a slow client holds a socket, not a thread
     (docs/decisions/0104-front-end.md).
     """
@@ -119,7 +118,7 @@ def run(
 
 def fetch_editor() -> None:
     """Fetch the query page's editor (YASGUI) on the first serve, when npm can; the page is a plain form until then."""
-    from .sparql import EDITOR_ASSET
+    from web.views.sparql import EDITOR_ASSET
 
     problem = ensure(YASGUI, EDITOR_ASSET.parent)
     if problem:

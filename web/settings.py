@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from kg.release import default_data_dir
+from kg.release.layout import default_data_dir
 
 
 def setting(default: Any, help: str, *, shown: str = "") -> Any:

@@ -159,7 +159,7 @@ def _current(out: Path) -> tuple[str, bytes]:
         ("", ":1:", "empty"),
         ("Nothing here but prose.\nMore prose.\n", ":1:", "title"),
         ("Norfolk PEEL 2016\nEffectiveness\nJust a paragraph.\n", ":1:", "question"),
-        # Over the size limit of kg.limits: refused before parsing, naming the file (no line).
+        # Over the size limit of kg.parse.limits: refused before parsing, naming the file (no line).
         ((CORPUS / "norfolk-2016-effectiveness.txt").read_text(encoding="utf-8") + "\n" * 10_000, ": ",
          "lines: a report may have at most 10,000 lines"),
         ("Norfolk PEEL 2016\nEffectiveness\n" + "x" * (3 * 2**20), ": ", "bytes: a report may be at most 3 mib"),

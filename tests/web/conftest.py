@@ -16,8 +16,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from kg.release import Release
-from kg.store import LocalStore
+from kg.release.layout import Release
+from kg.store.local import LocalStore
 from tests.web.support import stop_process
 from web.app import create_app
 from web.settings import Settings

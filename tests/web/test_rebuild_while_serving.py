@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import Built, build_dataset, collect_inputs
 from kg.errors import ReleaseError
-from kg.publish import publish
-from kg.release import BUILD_LOCK, CURRENT, RELEASES, ReleaseWriter, open_release
+from kg.release.build import Built, build_dataset, collect_inputs
+from kg.release.layout import BUILD_LOCK, CURRENT, RELEASES, ReleaseWriter, open_release
+from kg.release.publish import publish
 
 from .conftest import start_server, stop_server
 

@@ -12,7 +12,7 @@ import urllib.request
 from email.message import Message
 from pathlib import Path
 
-from kg.release import exists
+from kg.release.layout import exists
 
 PEELKG = str(Path(os.sys.executable).parent / "peelkg")  # type: ignore[attr-defined]
 BUILD_AND_START = 400.0  # seconds: a build of the bundled release, then the server's start

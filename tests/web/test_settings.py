@@ -33,7 +33,7 @@ def test_environment_overrides_defaults() -> None:
 def test_one_variable_names_the_data_directory_for_the_server_and_the_commands(tmp_path: Path) -> None:
     """Regression: ``PEELKG_DATA_DIR`` (the documented setting) used to be overridden by the commands'
     own ``PEELKG_DATA``; now both read the one variable."""
-    from kg.release import default_data_dir
+    from kg.release.layout import default_data_dir
 
     environ = {"PEELKG_DATA_DIR": str(tmp_path)}
     assert Settings.from_env(environ).data_dir == tmp_path

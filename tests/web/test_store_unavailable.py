@@ -5,8 +5,8 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
-from kg.release import Release
-from kg.store import LocalStore
+from kg.release.layout import Release
+from kg.store.local import LocalStore
 from web.app import create_app
 from web.settings import Settings
 

@@ -1,0 +1,207 @@
+"""A pool of query worker processes: each query runs where it can be stopped.
+
+pyoxigraph has no query timeout, no way to interrupt a running query, and a pathological
+query can crash its process.  So queries never run in the web process: each runs in a worker
+process that opened the release's store read-only itself, under an address-space limit
+(``RLIMIT_AS``).  The pool
+
+- hands a query to an idle worker and waits at most the time limit (the wait for a free
+  worker counts against it), else kills that worker and raises ``QueryTimeout``;
+- lets at most ``queue`` queries wait for a busy worker; one more raises ``Overloaded`` at
+  once, with the seconds until the first running query must end (so a flood of queries holds
+  at most ``size + queue`` of the web worker's threads, and pages keep the rest);
+- replaces a worker that died (a crash, the memory limit) and raises ``QueryFailed`` for
+  the query that killed it; the other workers keep serving meanwhile;
+- keeps its workers running between queries (warm: store open, modules imported), at a lower
+  CPU priority (``nice`` 10) than the web process, so pages are not starved by heavy queries.
+
+Workers are fresh interpreters (``python -m kg.query.worker``), never a ``fork`` of a
+threaded web worker; a replacement starts in the background while the failed query is
+answered, so it does not hold up any request.
+
+>>> import tempfile
+>>> from pathlib import Path
+>>> folder = Path(tempfile.mkdtemp())
+>>> import pyoxigraph as ox
+>>> ox.Store(str(folder)).flush()
+>>> pool = QueryPool(folder, size=1, memory_mb=1024, timeout=10, queue=0)
+>>> pool.run(Job("ASK {}", "ASK {}", "ASK", "json", 10)).body
+b'{"head":{},"boolean":true}'
+>>> pool.close()
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import queue as _queue
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import weakref
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from kg.errors import BadQuery, Overloaded, PeelError, QueryTimeout
+from kg.query.execute import Answer, Job
+
+# Query workers run at a lower CPU priority than the web process: a flood of heavy queries then
+# takes the cores only when pages and light requests leave them idle (docs/decisions/0307).
+_NICE = ("nice", "-n", "10") if shutil.which("nice") else ()
+
+
+class QueryFailed(PeelError):
+    """The query engine stopped while running a query (a crash, or the memory limit)."""
+
+
+@dataclass(eq=False)  # identity, so workers can live in a set
+class _Worker:
+    process: subprocess.Popen[bytes]
+    conn: Connection
+
+
+class QueryPool:
+    """``size`` warm worker processes over the store at ``store_path``.
+
+    ``run`` is safe to call from many threads; each call has a worker to itself.
+    """
+
+    def __init__(self, store_path: Path, *, size: int, memory_mb: int, timeout: float, queue: int = 2) -> None:
+        self.store_path = store_path
+        self.memory_mb = memory_mb
+        self.timeout = timeout
+        self.queue = queue
+        self._idle: _queue.Queue[_Worker] = _queue.Queue()
+        self._all: set[_Worker] = set()  # guarded by _lock
+        self._waiting = 0  # queries waiting for a worker; guarded by _lock
+        self._deadlines: dict[_Worker, float] = {}  # busy worker → its query's deadline; guarded by _lock
+        self._lock = threading.Lock()
+        self._closed = False
+        # Workers never outlive their pool: stopped on close(), when the pool is collected, at exit.
+        self._finalizer = weakref.finalize(self, _stop_all, self._all)
+        for _ in range(max(1, size)):
+            self._idle.put(self._start())
+
+    def _start(self) -> _Worker:
+        parent, child = socket.socketpair()
+        with child:
+            process = subprocess.Popen(
+                [*_NICE, sys.executable, "-m", "kg.query.worker", str(child.fileno()), str(self.store_path),
+                 str(self.memory_mb)],
+                pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            )
+        worker = _Worker(process, Connection(parent.detach()))
+        with self._lock:
+            self._all.add(worker)
+        return worker
+
+    def _stop(self, worker: _Worker) -> None:
+        with self._lock:
+            self._all.discard(worker)
+        _kill(worker)
+
+    def _replace(self, worker: _Worker) -> None:
+        self._stop(worker)
+        if not self._closed:
+            self._idle.put(self._start())
+
+    def _checkout(self, deadline: float) -> _Worker:
+        while True:
+            worker = self._idle_or_wait(deadline)
+            if worker.process.poll() is None:
+                with self._lock:
+                    self._deadlines[worker] = deadline
+                return worker
+            self._replace(worker)  # died while idle (killed from outside): start another
+
+    def _idle_or_wait(self, deadline: float) -> _Worker:
+        """An idle worker now, or after waiting in the waiting room (if it has a place) until ``deadline``."""
+        try:
+            return self._idle.get_nowait()
+        except _queue.Empty:
+            pass
+        with self._lock:
+            if self._waiting >= self.queue:
+                now = time.monotonic()
+                free = min(self._deadlines.values(), default=now + self.timeout) - now
+                retry = max(1, math.ceil(free))
+                raise Overloaded(f"every query worker is busy and {self.queue} queries are waiting; "
+                                 f"try again in {retry} s", retry_after=retry)
+            self._waiting += 1
+        try:
+            return self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+        except _queue.Empty:
+            raise QueryTimeout(f"every query worker stayed busy for {self.timeout:g} s; "
+                               "try again shortly") from None
+        finally:
+            with self._lock:
+                self._waiting -= 1
+
+    def run(self, job: Job) -> Answer:
+        """The answer to ``job``, within the time limit.
+
+        Raises ``QueryTimeout`` past the limit (the worker is killed and replaced),
+        ``QueryFailed`` when the worker died on this query (it is replaced), ``BadQuery``
+        when the engine rejects the query.
+        """
+        if self._closed:
+            raise QueryFailed("the query service is shutting down")
+        deadline = time.monotonic() + self.timeout
+        worker = self._checkout(deadline)
+        healthy = False
+        try:
+            worker.conn.send(job)
+            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+                raise QueryTimeout(f"the query ran past the {self.timeout:g} s time limit and was stopped; "
+                                   "narrow it down (fewer joins, a LIMIT) and try again")
+            reply = worker.conn.recv()
+            healthy = True
+        except (EOFError, OSError):
+            raise QueryFailed("the query stopped the query engine (it may need more memory than a query "
+                              "may use) and was not answered") from None
+        finally:
+            with self._lock:
+                self._deadlines.pop(worker, None)
+            if healthy:
+                self._idle.put(worker)
+            else:
+                self._replace(worker)
+        return _decode(reply)
+
+    def pids(self) -> list[int]:
+        """Process ids of the current workers (for monitoring and tests)."""
+        with self._lock:
+            return sorted(w.process.pid for w in self._all)
+
+    def close(self) -> None:
+        """Stop every worker; ``run`` fails afterwards."""
+        self._closed = True
+        self._finalizer()
+
+
+def _kill(worker: _Worker) -> None:
+    if worker.process.poll() is None:
+        worker.process.kill()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        worker.process.wait(timeout=5)
+    worker.conn.close()
+
+
+def _stop_all(workers: set[_Worker]) -> None:
+    for worker in list(workers):
+        _kill(worker)
+    workers.clear()
+
+
+def _decode(reply: tuple[Any, ...]) -> Answer:
+    if reply[0] == "ok":
+        answer: Answer = reply[1]
+        return answer
+    if reply[0] == "bad":
+        raise BadQuery(reply[2], status=reply[1])
+    raise QueryFailed(reply[1])

@@ -1,0 +1,265 @@
+"""``peelkg build``: parse, map, link, validate, write a release — in one direction.
+
+    inputs ─parse─▶ Report ─map─▶ named graphs ─validate─▶ release (store, dumps, manifest)
+
+A violation or an unreadable input raises before anything is published.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Dataset, Graph, URIRef
+
+from kg.errors import InputError
+from kg.link.cycle_mapping import cycle_report_graph, cycle_report_triples
+from kg.link.judgements import ForceIndex, JudgementFacts, Notice, merge_judgements
+from kg.link.mapping import (
+    ReportContext,
+    force_triples,
+    inspection_triples,
+    judgement_triples,
+    organisation_triples,
+    publisher_triples,
+    report_triples,
+    unknown_question_triples,
+)
+from kg.link.partners import PartnerFinder, read_organisations
+from kg.link.reference import read_forces, read_grades, read_report_metadata, read_wikidata
+from kg.link.themes import ThemeTagger
+from kg.model import Report, ReportMeta
+from kg.namespaces import REFERENCE_GRAPH, VOCABULARY_GRAPH, report_graph, slugify
+from kg.parse.limits import check_report_size
+from kg.parse.parser import parse_file
+from kg.release.artefacts import derivations
+from kg.release.built import (
+    FORCES_CSV,
+    GRADES_CSV,
+    ORGANISATIONS_CSV,
+    REPORTS_CSV,
+    WIKIDATA_CSV,
+    Built,
+    Inputs,
+    Progress,
+    _quiet,
+)
+from kg.release.stream import StoreDataset
+from kg.release.units import UNITS_DIR, ReportUnit, UnitCache, slim, unit_key
+from kg.resources import corpus_dir
+from kg.vocab import Vocabulary
+
+FIXED_STEPS = 8  # progress steps of a build besides one per report (for a progress bar's length)
+
+
+def collect_inputs(paths: Iterable[Path], *, add_to_corpus: bool = False) -> Inputs:
+    """Sort command-line INPUTs into reports and reference tables; no INPUT = the bundled data.
+
+    A folder contributes its ``*.txt`` reports and any reference CSV it holds; a ``.txt`` file
+    is a report (its metadata is the ``reports.csv`` beside it); ``forces.csv``,
+    ``peel_grades.csv`` and ``organisations.csv`` replace the bundled tables. The INPUT reports
+    replace the bundled corpus, or with ``add_to_corpus`` join it (an INPUT report with the file
+    name of a bundled one takes its place).
+    """
+    paths = list(paths)
+    inputs = Inputs()
+    if not paths:
+        inputs.reports = sorted(corpus_dir().glob("*.txt"))
+        return inputs
+    for path in paths:
+        if path.is_dir():
+            inputs.reports.extend(sorted(path.glob("*.txt")))
+            candidates = [path / name for name in (FORCES_CSV, GRADES_CSV, ORGANISATIONS_CSV, WIKIDATA_CSV)]
+            for candidate in (c for c in candidates if c.is_file()):
+                _take_table(inputs, candidate)
+        elif path.is_file() and path.suffix == ".txt":
+            inputs.reports.append(path)
+        elif path.is_file() and path.name in (FORCES_CSV, GRADES_CSV, ORGANISATIONS_CSV, WIKIDATA_CSV):
+            _take_table(inputs, path)
+        elif path.is_file() and path.name == REPORTS_CSV:
+            continue  # read beside the reports
+        elif not path.exists():
+            raise InputError(str(path), None, "no such file or folder")
+        else:
+            raise InputError(str(path), None, "not a report (.txt), a reference table or a folder")
+    bundled = Inputs()
+    if inputs.forces != bundled.forces and inputs.wikidata == bundled.wikidata:
+        beside = inputs.forces.parent / WIKIDATA_CSV  # the bundled ids belong to the bundled forces
+        inputs.wikidata = beside if beside.is_file() else None
+    if add_to_corpus:
+        given = {p.name for p in inputs.reports}
+        inputs.reports = [p for p in sorted(corpus_dir().glob("*.txt")) if p.name not in given] + inputs.reports
+    return inputs
+
+
+def _take_table(inputs: Inputs, path: Path) -> None:
+    attr = {FORCES_CSV: "forces", GRADES_CSV: "grades", ORGANISATIONS_CSV: "organisations",
+            WIKIDATA_CSV: "wikidata"}[path.name]
+    setattr(inputs, attr, path)
+
+
+def _metadata_for(report_path: Path, cache: dict[Path, dict[str, ReportMeta]]) -> ReportMeta:
+    meta_path = report_path.parent / REPORTS_CSV
+    if meta_path not in cache:
+        if not meta_path.is_file():
+            raise InputError(str(report_path), None, f"no {REPORTS_CSV} beside it (source URL and dates)")
+        cache[meta_path] = read_report_metadata(meta_path)
+    meta = cache[meta_path].get(report_path.name)
+    if meta is None:
+        raise InputError(str(meta_path), None, f"no row for {report_path.name}")
+    return meta
+
+
+def _number_questions(
+    report: Report, vocab: Vocabulary, graph: Graph, notices: list[Notice]
+) -> list[tuple[int, URIRef]]:
+    """Give each parsed question its number and IRI in the question scheme of its year."""
+    numbered: list[tuple[int, URIRef]] = []
+    core = 0
+    known = vocab.questions.get((report.year, slugify(report.pillar_name)), [])
+    for question in report.questions:
+        if question.level == "headline":
+            entry = known[0] if known and known[0].number == 0 else None
+            number = 0
+        else:
+            core += 1
+            entry = vocab.find_question(report.year, report.pillar_name, question.heading)
+            number = entry.number if entry else core
+            if entry is None:
+                notices.append(
+                    Notice(
+                        report.path,
+                        question.line,
+                        f"heading not in the {report.year} question set; numbered {number} by order",
+                    )
+                )
+        if any(n == number for n, _ in numbered):
+            raise InputError(report.path, question.line, f"question {number} appears twice")
+        if entry is None:
+            iri = unknown_question_triples(graph, report.year, report.pillar_name, number, question.heading)
+        else:
+            iri = entry.iri
+        numbered.append((number, iri))
+    return numbered
+
+
+def _map_report(path: Path, meta: ReportMeta, index: ForceIndex, vocab: Vocabulary, tagger: ThemeTagger,
+                partners: PartnerFinder, forces_file: Path) -> tuple[ReportUnit, Graph]:
+    """Parse one report and map it into its own graph (nothing of other reports is read)."""
+    report = parse_file(path, pillar=meta.pillar, source_url=meta.source_url)
+    if report.kind == "overview":
+        raise InputError(str(path), None, "a force overview page, not a report: add its pillar grades to "
+                                          "peel_grades.csv instead")
+    force = index.get(report.force)
+    if force is None:
+        raise InputError(str(path), None, f"force {report.force!r} is not in {forces_file.name}")
+    if report.cycle is not None or meta.cycle is not None:  # 2021/22 on: areas of policing, no pillar
+        if report.cycle is None or (index.get(meta.force), meta.cycle) != (force, report.cycle):
+            raise InputError(str(path), None, f"the text is {report.force} {report.cycle}, but {REPORTS_CSV} "
+                                              f"says {meta.force} {meta.cycle}")
+        cycle_graph = Graph(identifier=cycle_report_graph(report.cycle, force.police_uk_id))
+        cycle_report_triples(cycle_graph, report, force, meta.source_url, meta.published)
+        warnings = [Notice(str(path), w.line, w.message) for w in report.warnings]
+        return ReportUnit(str(path), cycle_graph.identifier, slim(report), meta.source_url, [], set(),  # type: ignore[arg-type]
+                          warnings), cycle_graph
+    if (index.get(meta.force), meta.year, meta.pillar) != (force, report.year, report.pillar_name):
+        raise InputError(
+            str(path),
+            None,
+            f"the text is {report.force} {report.year} {report.pillar_name}, "
+            f"but {REPORTS_CSV} says {meta.force} {meta.year} {meta.pillar}",
+        )
+    graph_iri = report_graph(report.year, force.police_uk_id, slugify(report.pillar_name))
+    graph = Graph(identifier=graph_iri)
+    notices: list[Notice] = []
+    numbered = _number_questions(report, vocab, graph, notices)
+    notices.extend(Notice(str(path), w.line, w.message) for w in report.warnings)
+    ctx = ReportContext(force, meta.source_url, meta.published, numbered, tagger, partners)
+    named = report_triples(graph, report, ctx)
+    return ReportUnit(str(path), graph_iri, slim(report), meta.source_url, numbered, named, notices), graph
+
+
+def build_dataset(inputs: Inputs, progress: Progress = _quiet, *, cache: Path | None = None) -> Built:
+    """Read every input and map it into a scratch store, report by report (not yet validated).
+
+    With ``cache`` (a folder), reports whose inputs did not change since a build with the same
+    cache are read back from it instead of parsed and mapped (see ``kg.release.units``).
+    """
+    progress("reading reference data")
+    forces = read_forces(inputs.forces)
+    if inputs.wikidata is not None:
+        forces = read_wikidata(inputs.wikidata, forces)
+    grades = read_grades(inputs.grades)
+    organisations = read_organisations(inputs.organisations)
+    vocab = Vocabulary.load()
+    index = ForceIndex(forces)
+    tagger = ThemeTagger(vocab.theme_labels, cues=vocab.theme_cues)
+    partners = PartnerFinder(forces, organisations)
+    workdir = Path(tempfile.mkdtemp(prefix="peelkg-build-"))
+    try:
+        store = ox.Store(str(workdir / "store"))
+        units_cache = UnitCache(cache / UNITS_DIR if cache is not None else workdir / UNITS_DIR)
+        notices: list[Notice] = []
+        meta_cache: dict[Path, dict[str, ReportMeta]] = {}
+        units: list[ReportUnit] = []
+        tables = [inputs.forces, inputs.organisations, *([inputs.wikidata] if inputs.wikidata else [])]
+        for path in inputs.reports:
+            progress(f"parsing {path.name}")
+            meta = _metadata_for(path, meta_cache)
+            check_report_size(path)
+            key = unit_key(path, meta, tables)
+            unit = units_cache.get(key)
+            if unit is None:
+                unit, graph = _map_report(path, meta, index, vocab, tagger, partners, inputs.forces)
+                unit = units_cache.put(key, unit, graph)
+                del graph
+            store.bulk_load(path=str(unit.quads_file), format=ox.RdfFormat.N_QUADS)
+            units.append(unit)
+            notices.extend(unit.notices)
+        if cache is not None:
+            units_cache.prune()
+        dataset = StoreDataset(store)
+        built = Built(dataset, notices, inputs, [u.report for u in units], store, workdir, units)
+    except BaseException:
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise
+
+    progress("merging judgements")
+    parsed = [(u.report, u.graph, u.source_url, u.numbered) for u in units
+              if u.report.cycle is None]  # a later cycle's judgements are its report's own (kg.link.cycle_mapping)
+    judgements, merge_notices = merge_judgements(parsed, grades, index, vocab, str(inputs.grades))
+    notices.extend(merge_notices)
+
+    progress("mapping to RDF")
+    dataset.graph(VOCABULARY_GRAPH).__iadd__(vocab.graph)
+    reference = dataset.graph(REFERENCE_GRAPH)
+    publisher_triples(reference)
+    for force in forces:
+        force_triples(reference, force)
+    named: set[str] = set().union(*(u.partners for u in units))
+    for org in organisations:
+        if org.slug in named:
+            organisation_triples(reference, org)
+    by_id = {f.police_uk_id: f for f in forces}
+    labels = {e.iri: e.label for entries in vocab.questions.values() for e in entries}
+    for facts in judgements:
+        target = _graph_of(dataset, facts, reference)
+        inspection_triples(reference, facts.year, by_id[facts.force], facts.pillar)
+        label = (
+            f"{by_id[facts.force].short_name} {facts.year} {facts.pillar}: {labels.get(facts.question, facts.question)}"
+        )
+        judgement_triples(target, facts, label)
+    for derive in derivations():
+        progress(f"deriving {derive.__module__.rsplit('.', 1)[-1]}")
+        derive(dataset)
+    dataset.flush()
+    return built
+
+
+def _graph_of(dataset: Dataset, facts: JudgementFacts, reference: Graph) -> Graph:
+    if facts.report is None:
+        return reference
+    return dataset.graph(report_graph(facts.year, facts.force, facts.pillar))

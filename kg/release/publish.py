@@ -1,0 +1,143 @@
+"""Turn a built dataset into a published release: validate, load the store, write the files.
+
+Nothing becomes visible until the release folder is complete and ``current`` is repointed
+(see ``kg.release.layout``): a violation raises ``ShapeViolation`` and the partial folder is removed.
+SHACL validation, the slowest step, runs in a forked child process while the parent loads the
+store and writes the files; the release is published only once the child reports conformance.
+"""
+
+from __future__ import annotations
+
+import gzip
+import multiprocessing
+from datetime import UTC, datetime
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from kg import __version__
+from kg.errors import PeelError, ShapeViolation
+from kg.release.artefacts import artefacts
+from kg.release.built import Built, Progress, _quiet, class_counts, release_id, sha256
+from kg.release.layout import DUMP, STORE, Release, ReleaseWriter, open_release
+from kg.release.validate import ValidationOutcome, validate_graph
+
+VALIDATION_TTL = "validation.ttl"
+VALIDATION_TXT = "validation.txt"
+
+
+def check(built: Built, progress: Progress = _quiet) -> ValidationOutcome:
+    progress("validating with SHACL")
+    outcome = validate_graph(built.union())
+    if not outcome.conforms:
+        raise ShapeViolation(outcome.report_text, outcome.violations)
+    return outcome
+
+
+class BackgroundValidation:
+    """SHACL validation of ``built`` in a forked child process (in-process where fork is missing).
+
+    The child inherits the dataset, so nothing is pickled on the way in; it sends back the
+    counts, the report as Turtle and the report text.
+    """
+
+    def __init__(self, built: Built) -> None:
+        self.outcome: ValidationOutcome | None = None
+        if "fork" not in multiprocessing.get_all_start_methods():
+            self.outcome = validate_graph(built.union())
+            return
+        context = multiprocessing.get_context("fork")
+        self.connection, child_end = context.Pipe(duplex=False)
+        self.process = context.Process(target=_validate_in_child, args=(built, child_end), daemon=True)
+        self.process.start()
+        child_end.close()
+
+    def result(self) -> ValidationOutcome:
+        """The outcome; ``ShapeViolation`` if the data does not conform."""
+        if self.outcome is None:
+            try:
+                violations, warnings, infos, report_ttl, report_text = self.connection.recv()
+            except EOFError:
+                raise PeelError("SHACL validation stopped without a result") from None
+            finally:
+                self.process.join()
+                self.connection.close()
+            report = Graph()
+            report.parse(data=report_ttl, format="turtle")
+            self.outcome = ValidationOutcome(violations == 0, violations, warnings, infos, report, report_text)
+        if not self.outcome.conforms:
+            raise ShapeViolation(self.outcome.report_text, self.outcome.violations)
+        return self.outcome
+
+
+def _validate_in_child(built: Built, connection: Connection) -> None:
+    outcome = validate_graph(built.union())
+    report_ttl = outcome.report_graph.serialize(format="turtle")
+    connection.send((outcome.violations, outcome.warnings, outcome.infos, report_ttl, outcome.report_text))
+    connection.close()
+
+
+def load_store(built: Built, path: Path) -> ox.Store:
+    """Copy the build's store (every quad of the dataset) to a new embedded store at ``path``."""
+    built.store.optimize()
+    built.store.flush()
+    built.store.backup(str(path))
+    return ox.Store(str(path))
+
+
+def write_dump(store: ox.Store, path: Path) -> int:
+    """Write the store's N-Quads dump (gzip, lines sorted so rebuilds compare); return the quad count."""
+    data = store.dump(format=ox.RdfFormat.N_QUADS)
+    assert data is not None
+    lines = sorted(set(data.decode("utf-8").splitlines()) - {""})
+    payload = ("\n".join(lines) + "\n").encode("utf-8")
+    with path.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=6, mtime=0) as handle:
+        handle.write(payload)  # mtime=0: the same inputs give the same bytes
+    return len(lines)
+
+
+def publish(built: Built, out: Path, progress: Progress = _quiet) -> tuple[Release, ValidationOutcome]:
+    union = built.union()  # before the fork: the child validates it and never touches the store
+    progress("validating with SHACL (in the background)")
+    validation = BackgroundValidation(built)
+    triples, classes = len(union), class_counts(union)
+    built.release_union()  # the parent needs it no longer (the child has its own copy)
+    del union
+    rid = release_id()
+    with ReleaseWriter(out, rid) as writer:
+        progress("loading the store")
+        store = load_store(built, writer.path / STORE)
+        stored = len(store)
+        progress("writing the N-Quads dump")
+        quads = write_dump(store, writer.path / DUMP)
+        manifest: dict[str, Any] = {
+            "release": rid,
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "peelkg": __version__,
+            "quads": quads,
+            "stored_quads": stored,
+            "triples": triples,
+            "graphs": built.graphs(),
+            "classes": classes,
+            "inputs": [{"file": p.name, "sha256": sha256(p), "bytes": p.stat().st_size} for p in built.inputs.files()],
+            "warnings": [str(n) for n in built.notices],
+        }
+        for artefact in artefacts():
+            progress(f"writing {artefact.__module__.rsplit('.', 1)[-1]} files")
+            manifest.update(artefact(built, store, writer.path))
+        del store
+        progress("waiting for SHACL validation")
+        outcome = validation.result()  # raises ShapeViolation: the partial release is removed
+        (writer.path / VALIDATION_TTL).write_bytes(outcome.report_graph.serialize(format="turtle", encoding="utf-8"))
+        (writer.path / VALIDATION_TXT).write_text(outcome.report_text, encoding="utf-8")
+        manifest["validation"] = {
+            "conforms": outcome.conforms,
+            "violations": outcome.violations,
+            "warnings": outcome.warnings,
+        }
+        writer.write_manifest(manifest)
+        writer.publish()
+    return open_release(out), outcome

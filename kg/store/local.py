@@ -1,0 +1,161 @@
+"""The store behind one small interface: an embedded pyoxigraph store (the default) or a
+remote SPARQL 1.1 endpoint.
+
+Queries take ``bindings``: values for variables, never pasted into the query text (a bound
+variable of a SELECT query must be projected, as SEP-0007 substitution requires).  The
+embedded store passes them to the engine as substitutions; the remote store sends them as a
+``VALUES`` block of properly serialised terms.  The default graph is the union of the
+named graphs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from kg.errors import BadQuery
+
+Term = URIRef | Literal | BNode
+
+
+@dataclass(frozen=True)
+class SelectResult:
+    variables: list[str]
+    rows: list[dict[str, Term]]
+
+    def __iter__(self) -> Iterator[dict[str, Term]]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+QueryOutcome = SelectResult | bool | Graph
+
+
+class Store(Protocol):
+    """What every backend offers."""
+
+    def query(self, query: str, bindings: Mapping[str, Term] | None = None) -> QueryOutcome: ...
+
+    def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> SelectResult: ...
+
+    def ask(self, query: str, bindings: Mapping[str, Term] | None = None) -> bool: ...
+
+    def construct(self, query: str, bindings: Mapping[str, Term] | None = None) -> Graph: ...
+
+    def close(self) -> None: ...
+
+
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph) -> Term:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+class LocalStore:
+    """The release's embedded store, opened read-only.
+
+    >>> import tempfile, pyoxigraph as ox
+    >>> folder = tempfile.mkdtemp()
+    >>> writer = ox.Store(folder)
+    >>> writer.add(ox.Quad(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"), ox.Literal("1"),
+    ...                    ox.NamedNode("http://e/g")))
+    >>> writer.flush(); del writer
+    >>> store = LocalStore(Path(folder))
+    >>> [str(r["s"]) for r in store.select("SELECT ?s ?o WHERE { ?s ?p ?o }", {"o": Literal("1")})]
+    ['http://e/s']
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.oxigraph = ox.Store.read_only(str(path))
+
+    def _run(self, query: str, bindings: Mapping[str, Term] | None) -> object:
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()
+        }
+        try:
+            return self.oxigraph.query(query, use_default_graph_as_union=True, substitutions=substitutions)
+        except SyntaxError as exc:
+            raise BadQuery(f"SPARQL syntax error: {exc}") from None
+
+    def query(self, query: str, bindings: Mapping[str, Term] | None = None) -> QueryOutcome:
+        """Run any query form: rows for SELECT, a bool for ASK, a graph for CONSTRUCT/DESCRIBE."""
+        result = self._run(query, bindings)
+        if isinstance(result, ox.QuerySolutions):
+            return self._rows(result)
+        if isinstance(result, ox.QueryBoolean):
+            return bool(result)
+        return self._graph(result)  # type: ignore[arg-type]
+
+    def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> SelectResult:
+        result = self._run(query, bindings)
+        if not isinstance(result, ox.QuerySolutions):
+            raise BadQuery("not a SELECT query")
+        return self._rows(result)
+
+    @staticmethod
+    def _rows(result: ox.QuerySolutions) -> SelectResult:
+        variables = [v.value for v in result.variables]
+        rows = []
+        for solution in result:
+            row = {}
+            for name in variables:
+                value = solution[name]
+                if value is not None:
+                    row[name] = to_rdflib(value)
+            rows.append(row)
+        return SelectResult(variables, rows)
+
+    def ask(self, query: str, bindings: Mapping[str, Term] | None = None) -> bool:
+        result = self._run(query, bindings)
+        if not isinstance(result, ox.QueryBoolean):
+            raise BadQuery("not an ASK query")
+        return bool(result)
+
+    def construct(self, query: str, bindings: Mapping[str, Term] | None = None) -> Graph:
+        result = self._run(query, bindings)
+        if not isinstance(result, ox.QueryTriples):
+            raise BadQuery("not a CONSTRUCT or DESCRIBE query")
+        return self._graph(result)
+
+    @staticmethod
+    def _graph(result: ox.QueryTriples) -> Graph:
+        graph = Graph()
+        for triple in result:
+            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+        return graph
+
+    def close(self) -> None:
+        del self.oxigraph
+
+
+def open_store(path: Path) -> LocalStore:
+    return LocalStore(path)

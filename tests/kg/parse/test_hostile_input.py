@@ -1,0 +1,59 @@
+"""Hostile build input is refused with the file and line, by the readers, before anything is built."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.errors import InputError, ParseError
+from kg.link.reference import read_forces, read_report_metadata
+from kg.parse.input_text import control_character, web_address_problem
+from kg.parse.parser import parse_file
+
+HOSTILE = Path(__file__).parents[1] / "fixtures" / "hostile"
+
+
+def test_a_nul_in_a_report_is_refused_with_its_line() -> None:
+    with pytest.raises(ParseError) as caught:
+        parse_file(HOSTILE / "nul-report.txt")
+    assert "nul-report.txt" in str(caught.value) and ":3" in str(caught.value) and "U+0000" in str(caught.value)
+
+
+def test_a_quote_in_a_source_url_is_refused_with_its_line() -> None:
+    with pytest.raises(InputError) as caught:
+        read_report_metadata(HOSTILE / "reports-bad-iri.csv")
+    message = str(caught.value)
+    assert "reports-bad-iri.csv" in message and ":2" in message and "source_url" in message
+
+
+def test_a_control_character_in_the_forces_table_is_refused_with_its_line() -> None:
+    with pytest.raises(InputError) as caught:
+        read_forces(HOSTILE / "forces-control.csv")
+    assert "forces-control.csv" in str(caught.value) and ":3" in str(caught.value) and "U+0007" in str(caught.value)
+
+
+def test_the_bundled_tables_pass() -> None:
+    data = Path(__file__).parents[3] / "data"
+    assert read_forces(data / "reference" / "forces.csv")
+    assert read_report_metadata(data / "corpus" / "reports.csv")
+
+
+@pytest.mark.parametrize("text", ["a\x00b", "x\x1b[31m", "\x7f", "\x85", "\ufffe"])
+def test_controls_are_found(text: str) -> None:
+    assert control_character(text) is not None
+
+
+@pytest.mark.parametrize("text", ["tab\there", "line\r\nend", "pound £ and ’quotes’"])
+def test_ordinary_text_passes(text: str) -> None:
+    assert control_character(text) is None
+
+
+@pytest.mark.parametrize("value", ['https://a.example/"x', "https://a.example/ x", "javascript:alert(1)",
+                                   "https://a.example/<x>", "//a.example/x", "https://"])
+def test_bad_web_addresses(value: str) -> None:
+    assert web_address_problem(value) is not None
+
+
+def test_a_good_web_address() -> None:
+    assert web_address_problem("https://www.justiceinspectorates.gov.uk/hmicfrs/peel-assessments/") is None

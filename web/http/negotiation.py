@@ -1,0 +1,168 @@
+"""Content negotiation for entity documents, in one place.
+
+``FORMATS`` is the one table: URL suffix ↔ media type ↔ rdflib serializer.  :func:`choose`
+picks a format from an explicit suffix or, without one, from the request's ``Accept`` header
+(werkzeug's parser, so q-values count; no header means HTML; nothing acceptable means
+``None``, which the caller answers with 406).  A negotiated answer carries ``Vary: Accept``,
+added by :func:`vary_on_accept` to whatever response the request ends with, errors included;
+every document carries a ``Link`` header to each of its formats (:func:`alternates`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import pyoxigraph as ox
+from flask import Response, g
+from rdflib import Dataset, Graph, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from werkzeug.datastructures import MIMEAccept
+
+from kg.store.local import to_oxigraph
+
+
+@dataclass(frozen=True)
+class Format:
+    suffix: str
+    media_type: str
+    serializer: str | None     # rdflib's serializer name; None for the HTML page
+    name: str
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def is_rdf(self) -> bool:
+        return self.serializer is not None
+
+
+FORMATS: tuple[Format, ...] = (
+    Format("html", "text/html", None, "HTML"),
+    Format("ttl", "text/turtle", "turtle", "Turtle", ("application/x-turtle",)),
+    Format("jsonld", "application/ld+json", "json-ld", "JSON-LD", ("application/json",)),
+    Format("rdf", "application/rdf+xml", "xml", "RDF/XML"),
+    Format("nt", "application/n-triples", "nt", "N-Triples"),
+)
+HTML = FORMATS[0]
+# Documents of several graphs (a Triple Pattern Fragment: its data and a metadata graph): the
+# quad formats first, then the table's RDF formats (JSON-LD keeps the graphs; the others hold
+# triples, so every graph's triples are sent together, as the TPF specification allows).
+DATASET_FORMATS: tuple[Format, ...] = (
+    Format("trig", "application/trig", "trig", "TriG"),
+    Format("nq", "application/n-quads", "nquads", "N-Quads"),
+    *(f for f in FORMATS if f.is_rdf),
+)
+BY_SUFFIX = {f.suffix: f for f in FORMATS}
+_BY_MEDIA_TYPE = {f.media_type: f for f in FORMATS}
+_BY_ALIAS = {m: f for f in FORMATS for m in f.aliases}
+_OFFERED = [f.media_type for f in FORMATS]  # in order of preference on a tie
+
+
+def split_suffix(path: str) -> tuple[str, Format | None]:
+    """``"force/norfolk.ttl"`` → ``("force/norfolk", Turtle)``; a path without a known suffix is kept whole.
+
+    >>> split_suffix("force/norfolk.ttl")[1].media_type
+    'text/turtle'
+    >>> split_suffix("force/norfolk")
+    ('force/norfolk', None)
+    """
+    stem, dot, suffix = path.rpartition(".")
+    if dot and suffix in BY_SUFFIX and "/" not in suffix:
+        return stem, BY_SUFFIX[suffix]
+    return path, None
+
+
+def negotiate(accept: MIMEAccept) -> Format | None:
+    """The best format for an ``Accept`` header; HTML when there is none, ``None`` when nothing fits.
+
+    >>> from werkzeug.http import parse_accept_header
+    >>> negotiate(parse_accept_header("text/turtle;q=0.9, application/ld+json;q=0.5", MIMEAccept)).suffix
+    'ttl'
+    >>> negotiate(parse_accept_header("image/png", MIMEAccept)) is None
+    True
+
+    A wildcard matches only the registered types, never an alias (``application/*`` is not
+    answered as ``application/x-turtle``); an alias named outright is answered in its own
+    type: ``application/json`` gets JSON-LD labelled ``application/json`` (RFC 9110 §12.5.1:
+    the type answered is one the request accepts).
+
+    >>> negotiate(parse_accept_header("application/*", MIMEAccept)).media_type
+    'application/ld+json'
+    >>> negotiate(parse_accept_header("application/json", MIMEAccept)).media_type
+    'application/json'
+    >>> negotiate(parse_accept_header("application/x-turtle", MIMEAccept)).suffix
+    'ttl'
+    """
+    if not accept:
+        return HTML
+    best = accept.best_match(_OFFERED)
+    if best:
+        return _BY_MEDIA_TYPE[best]
+    named = sorted(((q, m) for m, q in accept if q > 0 and m in _BY_ALIAS), reverse=True)
+    if not named:
+        return None
+    return replace(_BY_ALIAS[named[0][1]], media_type=named[0][1])
+
+
+def negotiate_dataset(accept: MIMEAccept) -> Format | None:
+    """The best of ``DATASET_FORMATS`` for an ``Accept`` header (TriG when there is none), ``None`` when none fits.
+
+    >>> from werkzeug.http import parse_accept_header
+    >>> negotiate_dataset(parse_accept_header("application/n-quads,text/turtle;q=0.6", MIMEAccept)).suffix
+    'nq'
+    >>> negotiate_dataset(parse_accept_header("text/html", MIMEAccept)) is None
+    True
+    """
+    if not accept:
+        return DATASET_FORMATS[0]
+    best = accept.best_match([f.media_type for f in DATASET_FORMATS])
+    return next((f for f in DATASET_FORMATS if f.media_type == best), None)
+
+
+def choose(suffix_format: Format | None, accept: MIMEAccept) -> Format | None:
+    """The explicit suffix's format, else the negotiated one (and then the answer varies on Accept)."""
+    if suffix_format is not None:
+        return suffix_format
+    g.peelkg_negotiated = True
+    return negotiate(accept)
+
+
+def vary_on_accept(response: Response) -> Response:
+    """``after_request`` hook: ``Vary: Accept`` on every answer whose format was negotiated."""
+    if g.get("peelkg_negotiated"):
+        response.vary.add("Accept")
+    return response
+
+
+def alternates(path: str) -> str:
+    """A ``Link`` header value naming each format of the document at ``path`` (``/doc/force/norfolk``)."""
+    return ", ".join(f'<{path}.{f.suffix}>; rel="alternate"; type="{f.media_type}"' for f in FORMATS)
+
+
+def serialise(graph: Graph, fmt: Format) -> bytes:
+    """``graph`` in an RDF format of the table, as UTF-8 bytes."""
+    assert fmt.serializer is not None, "HTML is rendered from templates"
+    if fmt.serializer == "json-ld":
+        used = {str(t) for triple in graph for t in triple if isinstance(t, URIRef)}
+        context = {prefix: str(ns) for prefix, ns in graph.namespaces()
+                   if prefix and any(iri.startswith(str(ns)) for iri in used)}
+        return graph.serialize(format="json-ld", context=context, auto_compact=True, encoding="utf-8")
+    return graph.serialize(format=fmt.serializer, encoding="utf-8")
+
+
+def serialise_dataset(ds: Dataset, fmt: Format) -> bytes:
+    """``ds`` in a format of ``DATASET_FORMATS`` (by Oxigraph's serialisers, which keep the graphs);
+    a triples-only format gets every graph's triples together."""
+    target = ox.RdfFormat.from_media_type(fmt.media_type)
+    assert target is not None, f"no serialiser for {fmt.media_type}"
+    prefixes = {p: str(ns) for p, ns in ds.namespaces() if p}
+    ordered = sorted(ds.quads((None, None, None, None)),  # the default graph first, each graph in one block
+                     key=lambda q: (q[3] != DATASET_DEFAULT_GRAPH_ID, str(q[3]), str(q[0]), str(q[1]), str(q[2])))
+    if target.supports_datasets:
+        quads = [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o),  # type: ignore[arg-type]
+                         ox.DefaultGraph() if c == DATASET_DEFAULT_GRAPH_ID else to_oxigraph(c))  # type: ignore[arg-type]
+                 for s, p, o, c in ordered]
+        return bytes(ox.serialize(quads, format=target,
+                                  prefixes=None if target == ox.RdfFormat.N_QUADS else prefixes) or b"")
+    triples = [ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
+               for s, p, o, _ in ordered]
+    return bytes(ox.serialize(triples, format=target,
+                              prefixes=None if target == ox.RdfFormat.N_TRIPLES else prefixes) or b"")

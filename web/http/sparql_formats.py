@@ -1,0 +1,106 @@
+"""The formats of SPARQL answers, in one table, and how a request picks one.
+
+SPARQL result media types differ from those of entity documents (``web.http.negotiation``): rows
+and booleans are SPARQL 1.1 Query Results (JSON, XML, CSV, TSV); graphs are Turtle,
+N-Triples, JSON-LD or RDF/XML.  A ``format`` parameter (a key, an alias or a media type;
+clients such as SPARQLWrapper send several) wins over ``Accept``; ``Accept`` is negotiated
+with q-values; an answer nothing in ``Accept`` fits gets the default of its kind (JSON
+results, Turtle), which the SPARQL 1.1 Protocol allows.  ``text/html`` is the query page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from werkzeug.datastructures import MIMEAccept
+
+from kg.errors import BadQuery
+
+RESULTS, GRAPH, HTML = "results", "graph", "html"
+
+
+@dataclass(frozen=True)
+class Format:
+    key: str  # kg.query.execute's name for it, and the value of ?format=
+    kind: str  # RESULTS, GRAPH or HTML
+    media_type: str
+    name: str
+    aliases: tuple[str, ...] = ()  # other ?format= values
+    accept_aliases: tuple[str, ...] = ()  # other media types that ask for it
+
+    @property
+    def content_type(self) -> str:
+        textual = self.media_type.startswith("text/") or self.media_type.endswith(("json", "xml"))
+        return f"{self.media_type}; charset=utf-8" if textual else self.media_type
+
+
+FORMATS: tuple[Format, ...] = (
+    Format("json", RESULTS, "application/sparql-results+json", "JSON", ("srj",), ("application/json",)),
+    Format("xml", RESULTS, "application/sparql-results+xml", "XML", ("srx",), ("application/xml", "text/xml")),
+    Format("csv", RESULTS, "text/csv", "CSV"),
+    Format("tsv", RESULTS, "text/tab-separated-values", "TSV"),
+    Format("ttl", GRAPH, "text/turtle", "Turtle", ("turtle", "n3"),
+           ("application/x-turtle", "application/turtle", "text/n3")),
+    Format("jsonld", GRAPH, "application/ld+json", "JSON-LD", ("json-ld", "json"), ("application/json",)),
+    Format("rdf", GRAPH, "application/rdf+xml", "RDF/XML", ("rdfxml", "rdf+xml", "xml"),
+           ("application/xml", "text/xml")),
+    Format("nt", GRAPH, "application/n-triples", "N-Triples", ("ntriples", "n-triples"), ("text/plain",)),
+    Format("html", HTML, "text/html", "HTML", (), ("application/xhtml+xml",)),
+)
+PAGE = FORMATS[-1]
+
+
+def formats_of(kind: str) -> list[Format]:
+    """The formats of one kind, the default first."""
+    return [f for f in FORMATS if f.kind == kind]
+
+
+def kind_of(form: str) -> str:
+    return GRAPH if form in ("CONSTRUCT", "DESCRIBE") else RESULTS
+
+
+def choose(kind: str, format_values: Sequence[str], accept: MIMEAccept, *, html: bool = True) -> Format:
+    """The format to answer a ``kind`` of answer in.
+
+    ``BadQuery`` when ``format`` parameters were given and none fits this kind.
+
+    >>> from werkzeug.http import parse_accept_header
+    >>> choose(GRAPH, ["xml"], MIMEAccept()).name
+    'RDF/XML'
+    >>> choose(RESULTS, [], parse_accept_header("text/csv;q=0.5, text/tab-separated-values", MIMEAccept)).key
+    'tsv'
+    >>> choose(RESULTS, [], parse_accept_header("text/html,*/*;q=0.8", MIMEAccept)).key
+    'html'
+    """
+    candidates = formats_of(kind) + ([PAGE] if html else [])
+    values = [v.strip().lower() for v in format_values if v.strip()]
+    if values:
+        for value in values:
+            for fmt in candidates:
+                if value in (fmt.key, fmt.media_type, *fmt.aliases, *fmt.accept_aliases):
+                    return fmt
+        names = ", ".join(f.key for f in candidates)
+        raise BadQuery(f"format {values[0]!r} does not fit this answer; use one of {names}")
+    offered = [m for f in candidates for m in (f.media_type, *f.accept_aliases)]
+    best = accept.best_match(offered) if accept else None
+    for fmt in candidates:
+        if best in (fmt.media_type, *fmt.accept_aliases):
+            return fmt
+    return candidates[0]
+
+
+def wants_page(format_values: Sequence[str], accept: MIMEAccept) -> bool:
+    """Whether the request asks for the HTML query page rather than a SPARQL answer.
+
+    >>> from werkzeug.http import parse_accept_header
+    >>> wants_page([], parse_accept_header("text/html,application/xml;q=0.9,*/*;q=0.8", MIMEAccept))
+    True
+    >>> wants_page([], parse_accept_header("*/*", MIMEAccept)), wants_page(["csv"], MIMEAccept())
+    (False, False)
+    """
+    values = [v.strip().lower() for v in format_values if v.strip()]
+    if values:
+        return values[0] in (PAGE.key, PAGE.media_type)
+    offered = [m for f in FORMATS for m in (f.media_type, *f.accept_aliases)]
+    return bool(accept) and accept.best_match(offered) in (PAGE.media_type, *PAGE.accept_aliases)

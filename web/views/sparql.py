@@ -1,0 +1,194 @@
+"""``/sparql``: the SPARQL 1.1 Protocol endpoint, its service description and its query page.
+
+- With a query (GET, or either POST): the answer in the negotiated format
+  (``web.http.sparql_formats``), or the query page with the answer as a table for a browser.
+- Without one: the service description (Turtle, JSON-LD …), or the query page for a browser.
+
+Queries run through the app's ``kg.query.service.QueryService`` (limits, row cap, cache,
+worker processes with a time limit); a cut answer carries ``X-SPARQL-MaxRows``.  The service
+is built when the blueprint is registered, so its workers are warm before the first query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask.sansio.app import App
+
+from kg.errors import BadQuery, QueryTimeout
+from kg.namespaces import sparql_prefixes
+from kg.query.canned import load_queries
+from kg.query.execute import Answer, Cell, table
+from kg.query.guard import Limits
+from kg.query.pool import QueryFailed
+from kg.query.results import serialise
+from kg.query.service import Dataset, QueryService
+from kg.query.service_description import describe, summary
+from web.context import endpoint_iri, peel
+from web.errors import render_error
+from web.http.cors import allow_cross_origin
+from web.http.sparql_formats import GRAPH, HTML, Format, choose, formats_of, kind_of, wants_page
+from web.http.sparql_protocol import read_query_request
+from web.present.table_view import TableView, table_view
+
+bp = Blueprint("sparql", __name__)
+bp.after_request(allow_cross_origin)
+EXTENSION = "peelkg.sparql"
+EDITOR_ASSET = Path(__file__).parents[1] / "static" / "sparql" / "vendor" / "yasgui.min.js"
+EXAMPLE = sparql_prefixes("peel", "rdfs") + """
+SELECT ?force ?label WHERE {
+  ?force a peel:Force ;
+         rdfs:label ?label .
+}
+ORDER BY ?label
+"""
+MAX_ROWS_HEADER = "X-SPARQL-MaxRows"
+
+
+def install(app: App) -> None:
+    """Start the app's query service (once per app, however many blueprints use it)."""
+    if EXTENSION in app.extensions:
+        return
+    settings, release = app.config["SETTINGS"], app.extensions["peelkg"].release
+    limits = Limits(settings.max_query_bytes, settings.max_nesting, settings.max_triple_patterns,
+                    tuple(settings.service_allowlist))
+    app.extensions[EXTENSION] = QueryService(
+        release.store_path, release.id, limits=limits, max_rows=settings.max_rows, timeout=settings.query_timeout,
+        workers=settings.query_workers, memory_mb=settings.query_memory_mb,
+        cache_bytes=settings.query_cache_mb * 1024 * 1024, store_url=settings.store_url,
+        queue=settings.query_queue, budget_seconds=settings.query_budget_seconds)
+
+
+def client() -> str:
+    """Who the query budget charges: the connection's address, or the last address of the
+    ``client_header`` setting's header (written by a proxy in front)."""
+    header = current_app.config["SETTINGS"].client_header
+    forwarded = request.headers.get(header, "") if header else ""
+    return forwarded.rsplit(",", 1)[-1].strip() or request.remote_addr or ""
+
+
+def service() -> QueryService:
+    install(current_app)
+    query_service: QueryService = current_app.extensions[EXTENSION]
+    return query_service
+
+
+bp.record_once(lambda state: install(state.app))
+
+
+@bp.app_errorhandler(QueryFailed)
+def query_failed(exc: QueryFailed) -> Response:
+    return render_error(500, "Query failed", str(exc))
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def endpoint() -> Response:
+    query_request = read_query_request(service().limits.max_query_bytes)
+    if query_request.query is None:
+        if request.method == "POST":
+            raise BadQuery("no query: send it as the query field of a form, or as an application/sparql-query body")
+        return description(query_request.formats)
+    if wants_page(query_request.formats, request.accept_mimetypes):
+        return page(query_request.query, query_request.dataset)
+    info = service().check(query_request.query)
+    assert info.form is not None
+    fmt = choose(kind_of(info.form), query_request.formats, request.accept_mimetypes, html=False)
+    answer = service().complete(query_request.query, info, fmt.key, query_request.dataset, client=client())
+    return answer_response(answer, fmt)
+
+
+def answer_response(answer: Answer, fmt: Format) -> Response:
+    """An answer as an HTTP response: its media type, ``Vary: Accept``, and the row-cap notice."""
+    response = Response(answer.body, content_type=fmt.content_type)
+    response.vary.add("Accept")
+    if answer.truncated:
+        response.headers[MAX_ROWS_HEADER] = str(service().max_rows)
+    return response
+
+
+def description(formats: list[str]) -> Response:
+    fmt = choose(GRAPH, formats, request.accept_mimetypes)
+    if fmt.kind == HTML:
+        return page(None, None)
+    facts = service()
+    graph = describe(endpoint_iri(), peel().release.manifest.get("graphs", []), facts.limits,
+                     query_timeout=facts.timeout, max_rows=facts.max_rows)
+    response = Response(serialise(graph, fmt.key), content_type=fmt.content_type)
+    response.vary.add("Accept")
+    return response
+
+
+@dataclass
+class QueryPage:
+    """What the query page shows, as plain data."""
+
+    query: str
+    examples: list[tuple[str, str, str, str]]  # name, title, description, text
+    limits: str
+    max_rows: int
+    editor: bool  # the editor's assets are installed
+    ran: bool = False
+    status: int = 200
+    error: str | None = None
+    columns: list[str] = field(default_factory=list)
+    rows: list[dict[str, Cell]] = field(default_factory=list)
+    truncated: bool = False
+    shown_cut: bool = False  # more rows than the page shows (the page_rows setting); the downloads hold them
+    downloads: list[tuple[str, str]] = field(default_factory=list)  # format name, URL
+    view: TableView | None = None  # the rows sorted and filtered as the page's address says (kg.query.facets)
+
+
+def page(query: str | None, dataset: Dataset | None) -> Response:
+    """The query page: the editor, and the answer to ``query`` as a table (or why there is none)."""
+    data = page_data(query, dataset)
+    response = Response(render_template("sparql.html", **vars(data)), status=data.status, mimetype="text/html")
+    response.vary.add("Accept")
+    if data.truncated:
+        response.headers[MAX_ROWS_HEADER] = str(data.max_rows)
+    return response
+
+
+def page_data(query: str | None, dataset: Dataset | None) -> QueryPage:
+    facts = service()
+    data = QueryPage(
+        query=query if query is not None else EXAMPLE, ran=query is not None, max_rows=facts.max_rows,
+        examples=[(q.name, q.title, q.description, q.text) for q in load_queries().values()],
+        limits=summary(facts.limits, query_timeout=facts.timeout, max_rows=facts.max_rows),
+        editor=EDITOR_ASSET.is_file())
+    if query is None:
+        return data
+    try:
+        info = facts.check(query)
+        assert info.form is not None
+        shown = "nt" if kind_of(info.form) == GRAPH else "json"
+        answer = facts.answer(query, info, shown, dataset, client=client())
+        data.columns, data.rows, data.shown_cut = page_table(answer.body, info.form)
+        data.truncated = answer.truncated
+        data.view = table_view(data.columns, data.rows)
+        data.downloads = [(f.name, download_url(query, f.key, dataset)) for f in formats_of(kind_of(info.form))]
+    except BadQuery as exc:
+        data.error, data.status = str(exc), exc.status
+    except QueryTimeout as exc:
+        data.error, data.status = str(exc), 503
+    except QueryFailed as exc:
+        data.error, data.status = str(exc), 500
+    return data
+
+
+def page_table(body: bytes, form: str) -> tuple[list[str], list[dict[str, Cell]], bool]:
+    """The columns and the rows a page shows of an answer, and whether the answer has more."""
+    shown = current_app.config["SETTINGS"].page_rows
+    columns, rows = table(body, form, limit=shown + 1)
+    return columns, rows[:shown], len(rows) > shown
+
+
+def download_url(query: str, fmt: str, dataset: Dataset | None) -> str:
+    """The endpoint's URL answering ``query`` in ``fmt`` over ``dataset``."""
+    params: list[tuple[str, str]] = [("query", query), ("format", fmt)]
+    if dataset:
+        params += [("default-graph-uri", g) for g in dataset.default_graphs]
+        params += [("named-graph-uri", g) for g in dataset.named_graphs]
+    return url_for("sparql.endpoint") + "?" + urlencode(params)
