@@ -83,7 +83,7 @@ def test_area_for_improvement_has_provenance_and_offsets(store: LocalStore) -> N
     text = (
         Path(__file__)
         .resolve()
-        .parents[2]
+        .parents[3]
         .joinpath("data/corpus/norfolk-2016-effectiveness.txt")
         .read_text(encoding="utf-8")
     )
