@@ -35,12 +35,13 @@ def oxigraph_binary() -> str:
 
 
 @contextmanager
-def oxigraph_with_release(location: Path, data_dir: Path, peelkg: Callable[..., Any]) -> Iterator[str]:
-    """Query URL of an ``oxigraph serve`` (union default graph) holding the release of ``data_dir``."""
+def oxigraph_serve(location: Path | None = None) -> Iterator[str]:
+    """Query URL of an ``oxigraph serve`` (union default graph) on 127.0.0.1, on disk at ``location``
+    or, without one, in memory."""
     port = free_port()
+    where = ["--location", str(location)] if location is not None else []
     process = subprocess.Popen(
-        [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-         "--union-default-graph"],
+        [oxigraph_binary(), "serve", *where, "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}/query"
@@ -54,8 +55,15 @@ def oxigraph_with_release(location: Path, data_dir: Path, peelkg: Callable[..., 
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise RuntimeError("oxigraph serve did not start") from None
                 time.sleep(0.1)
-        pushed = peelkg("push", "--data", str(data_dir), "--endpoint", url, "--quiet")
-        assert pushed.returncode == 0, pushed.stderr
         yield url
     finally:
         stop_process(process)
+
+
+@contextmanager
+def oxigraph_with_release(location: Path, data_dir: Path, peelkg: Callable[..., Any]) -> Iterator[str]:
+    """Query URL of an ``oxigraph serve`` (union default graph) holding the release of ``data_dir``."""
+    with oxigraph_serve(location) as url:
+        pushed = peelkg("push", "--data", str(data_dir), "--endpoint", url, "--quiet")
+        assert pushed.returncode == 0, pushed.stderr
+        yield url

@@ -75,10 +75,13 @@ class Settings:
         [], "SPARQL endpoints a SERVICE clause may name; empty refuses every SERVICE. Query workers have no "
         "network access, so only a remote store (`store_url`) can make such calls."
     )
-    query_workers: int = setting(2, "Query worker processes per web worker; a crashed worker is replaced.")
+    query_workers: int = setting(
+        2, "Query worker processes per web worker; a crashed worker is replaced. With `store_url`: queries one web "
+        "worker sends to the remote store at once."
+    )
     query_queue: int = setting(
-        2, "Queries per web worker that may wait for a busy query worker (the wait counts against the time limit); "
-        "one more is answered 503 with Retry-After at once."
+        2, "Queries per web worker that may wait for a busy query worker, or for a place at the remote store (the "
+        "wait counts against the time limit); one more is answered 503 with Retry-After at once."
     )
     query_budget_seconds: float = setting(
         30.0, "Query-engine seconds one client may use per minute in each web worker (cached answers are free); "

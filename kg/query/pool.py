@@ -33,8 +33,6 @@ b'{"head":{},"boolean":true}'
 from __future__ import annotations
 
 import contextlib
-import math
-import queue as _queue
 import shutil
 import socket
 import subprocess
@@ -47,7 +45,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from kg.errors import BadQuery, Overloaded, PeelError, QueryTimeout
+from kg.errors import BadQuery, PeelError, QueryTimeout
+from kg.query.admission import WaitingRoom
 from kg.query.execute import Answer, Job
 
 # Query workers run at a lower CPU priority than the web process: a flood of heavy queries then
@@ -76,16 +75,14 @@ class QueryPool:
         self.memory_mb = memory_mb
         self.timeout = timeout
         self.queue = queue
-        self._idle: _queue.Queue[_Worker] = _queue.Queue()
+        self._room: WaitingRoom[_Worker] = WaitingRoom(queue=queue, timeout=timeout, what="query worker")
         self._all: set[_Worker] = set()  # guarded by _lock
-        self._waiting = 0  # queries waiting for a worker; guarded by _lock
-        self._deadlines: dict[_Worker, float] = {}  # busy worker → its query's deadline; guarded by _lock
         self._lock = threading.Lock()
         self._closed = False
         # Workers never outlive their pool: stopped on close(), when the pool is collected, at exit.
         self._finalizer = weakref.finalize(self, _stop_all, self._all)
         for _ in range(max(1, size)):
-            self._idle.put(self._start())
+            self._room.add(self._start())
 
     def _start(self) -> _Worker:
         parent, child = socket.socketpair()
@@ -103,44 +100,21 @@ class QueryPool:
     def _stop(self, worker: _Worker) -> None:
         with self._lock:
             self._all.discard(worker)
+        self._room.forget(worker)
         _kill(worker)
 
     def _replace(self, worker: _Worker) -> None:
         self._stop(worker)
         if not self._closed:
-            self._idle.put(self._start())
+            self._room.add(self._start())
 
     def _checkout(self, deadline: float) -> _Worker:
+        """A live worker from the waiting room (``Overloaded`` or ``QueryTimeout`` when there is none in time)."""
         while True:
-            worker = self._idle_or_wait(deadline)
+            worker = self._room.take(deadline)
             if worker.process.poll() is None:
-                with self._lock:
-                    self._deadlines[worker] = deadline
                 return worker
             self._replace(worker)  # died while idle (killed from outside): start another
-
-    def _idle_or_wait(self, deadline: float) -> _Worker:
-        """An idle worker now, or after waiting in the waiting room (if it has a place) until ``deadline``."""
-        try:
-            return self._idle.get_nowait()
-        except _queue.Empty:
-            pass
-        with self._lock:
-            if self._waiting >= self.queue:
-                now = time.monotonic()
-                free = min(self._deadlines.values(), default=now + self.timeout) - now
-                retry = max(1, math.ceil(free))
-                raise Overloaded(f"every query worker is busy and {self.queue} queries are waiting; "
-                                 f"try again in {retry} s", retry_after=retry)
-            self._waiting += 1
-        try:
-            return self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
-        except _queue.Empty:
-            raise QueryTimeout(f"every query worker stayed busy for {self.timeout:g} s; "
-                               "try again shortly") from None
-        finally:
-            with self._lock:
-                self._waiting -= 1
 
     def run(self, job: Job) -> Answer:
         """The answer to ``job``, within the time limit.
@@ -165,10 +139,8 @@ class QueryPool:
             raise QueryFailed("the query stopped the query engine (it may need more memory than a query "
                               "may use) and was not answered") from None
         finally:
-            with self._lock:
-                self._deadlines.pop(worker, None)
             if healthy:
-                self._idle.put(worker)
+                self._room.add(worker)
             else:
                 self._replace(worker)
         return _decode(reply)

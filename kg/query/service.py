@@ -6,7 +6,8 @@ the same time limit.  Answers are cached by (release id, query text, dataset, fo
 cap): a release never changes while served, so a repeated query costs a dictionary lookup.
 A query that misses the cache is admitted first: its client must have query seconds left
 for the minute (``kg.query.budget``; 429), and a worker or a place in the pool's waiting room
-must be free (``kg.query.pool``; 503 at once otherwise).
+must be free (``kg.query.admission``, in front of the worker pool or the remote store; 503 at once
+otherwise).
 
 >>> import tempfile, pyoxigraph as ox
 >>> from pathlib import Path
@@ -80,7 +81,7 @@ class QueryService:
         self.max_rows = max_rows
         self.timeout = timeout
         self.pool: Runner = (
-            RemoteRunner(store_url, timeout=timeout) if store_url
+            RemoteRunner(store_url, timeout=timeout, size=workers, queue=queue) if store_url
             else QueryPool(store_path, size=workers, memory_mb=memory_mb, timeout=timeout, queue=queue)
         )
         self.budget = QueryBudget(seconds=budget_seconds)

@@ -190,13 +190,16 @@ class RemoteStore:
         self.timeout = timeout
 
     def send(self, query: str, form: str, *, accept: str | None = None,
-             default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = ()) -> bytes:
+             default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = (),
+             timeout: float | None = None) -> bytes:
         """POST ``query`` (whose form is ``form``) and return the raw answer in ``accept``
-        (default: results JSON, or N-Triples for a graph), with the protocol's graph parameters."""
+        (default: results JSON, or N-Triples for a graph), with the protocol's graph parameters.
+        ``timeout`` (default: the store's) bounds this request, in seconds."""
+        limit = self.timeout if timeout is None else timeout
         wrapper = SPARQLWrapper(self.endpoint, agent=f"peelkg/{__version__}")
         wrapper.setMethod(POST)
         wrapper.setReturnFormat(JSON if form in ("SELECT", "ASK") else TURTLE)
-        wrapper.timeout = self.timeout  # type: ignore[assignment]  # setTimeout() truncates to int
+        wrapper.timeout = limit  # type: ignore[assignment]  # setTimeout() truncates to int
         wrapper.addCustomHttpHeader("Accept", accept or (RESULTS_JSON if form in ("SELECT", "ASK") else N_TRIPLES))
         for graph in default_graphs:
             wrapper.addDefaultGraph(graph)
@@ -218,10 +221,10 @@ class RemoteStore:
             raise StoreUnavailable(f"the SPARQL store answered HTTP {exc.code} {exc.reason}") from None
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, TimeoutError):
-                raise QueryTimeout(f"the SPARQL store did not answer within {self.timeout:g} s") from None
+                raise QueryTimeout(f"the SPARQL store did not answer within {limit:g} s") from None
             raise StoreUnavailable(f"cannot reach the SPARQL store at {self.endpoint}: {exc.reason}") from None
         except TimeoutError:
-            raise QueryTimeout(f"the SPARQL store did not answer within {self.timeout:g} s") from None
+            raise QueryTimeout(f"the SPARQL store did not answer within {limit:g} s") from None
         except (HTTPException, OSError) as exc:
             raise StoreUnavailable(f"the connection to the SPARQL store failed ({type(exc).__name__})") from None
 

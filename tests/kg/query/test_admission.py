@@ -1,7 +1,9 @@
-"""Admission of queries: the pool's waiting room (503 at once past it, the wait bounded by the
-time limit), the per-client budget (429), and caches whose budget counts their keys.
+"""Admission of queries: the waiting room in front of the worker pool and of the remote store (503 at
+once past it, the wait bounded by the time limit), the per-client budget (429), and caches whose
+budget counts their keys.
 
-Real worker processes on a tiny store; no assertion on how long anything took."""
+Real worker processes on a tiny store, and a real ``oxigraph serve`` on 127.0.0.1 for the remote
+store; no assertion on how long anything took."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import time
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -20,7 +23,10 @@ from kg.query.cache import ResultCache, footprint
 from kg.query.execute import Answer, Job
 from kg.query.guard import Limits
 from kg.query.pool import QueryPool
+from kg.query.remote import RemoteRunner
 from kg.query.service import QueryService
+from tests.listener import counting_listener
+from tests.remote_support import oxigraph_serve
 
 ASK = Job("ASK {}", "ASK {}", "ASK", "json", 10)
 
@@ -35,61 +41,102 @@ def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.fixture(scope="module")
+def endpoint() -> Iterator[str]:
+    """A real ``oxigraph serve`` (in memory, empty: ``ASK {}`` is true there as here)."""
+    with oxigraph_serve() as url:
+        yield url
+
+
+Runner = QueryPool | RemoteRunner
+
+
 @pytest.fixture()
-def pool(store_path: Path, request: pytest.FixtureRequest) -> Iterator[QueryPool]:
-    queue = getattr(request, "param", 0)
-    pool = QueryPool(store_path, size=1, memory_mb=1024, timeout=5, queue=queue)
+def runner(store_path: Path, request: pytest.FixtureRequest) -> Iterator[Runner]:
+    """One place for a running query (a worker process, or one request at a time to the remote store)
+    and a waiting room of ``queue`` (the parameter: ``(kind, queue)``)."""
+    kind, queue = request.param
+    runner: Runner = (
+        QueryPool(store_path, size=1, memory_mb=1024, timeout=5, queue=queue) if kind == "pool"
+        else RemoteRunner(request.getfixturevalue("endpoint"), timeout=5, size=1, queue=queue)
+    )
     try:
-        yield pool
+        yield runner
     finally:
-        pool.close()
+        runner.close()
 
 
-def busy(pool: QueryPool) -> object:
-    """Take the pool's only worker, as a running query would."""
-    return pool._idle.get(timeout=30)
+def busy(runner: Runner) -> Any:
+    """Take the runner's only place, as a running query would."""
+    return runner._room.take(time.monotonic() + 30)
 
 
-@pytest.mark.parametrize("pool", [0], indirect=True)
-def test_with_no_waiting_room_a_busy_pool_answers_overloaded_at_once(pool: QueryPool) -> None:
-    worker = busy(pool)
+@pytest.mark.parametrize("runner", [("pool", 0), ("remote", 0)], indirect=True, ids=["pool", "remote"])
+def test_with_no_waiting_room_a_busy_runner_answers_overloaded_at_once(runner: Runner) -> None:
+    place = busy(runner)
     with pytest.raises(Overloaded) as raised:
-        pool.run(ASK)
+        runner.run(ASK)
     assert raised.value.retry_after >= 1 and "busy" in str(raised.value)
-    pool._idle.put(worker)  # type: ignore[arg-type]
-    assert pool.run(ASK).body == b'{"head":{},"boolean":true}'  # and it serves again once a worker is free
+    runner._room.add(place)
+    assert runner.run(ASK).body == b'{"head":{},"boolean":true}'  # and it serves again once a place is free
 
 
-@pytest.mark.parametrize("pool", [1], indirect=True)
-def test_a_waiting_query_gives_up_at_its_time_limit_not_later(pool: QueryPool) -> None:
-    worker = busy(pool)  # never given back while the query waits
+@pytest.mark.parametrize("runner", [("pool", 1), ("remote", 1)], indirect=True, ids=["pool", "remote"])
+def test_a_waiting_query_gives_up_at_its_time_limit_not_later(runner: Runner) -> None:
+    place = busy(runner)  # never given back while the query waits
     with pytest.raises(QueryTimeout, match="stayed busy"):
-        pool.run(ASK)
-    pool._idle.put(worker)  # type: ignore[arg-type]
+        runner.run(ASK)
+    runner._room.add(place)
 
 
-@pytest.mark.parametrize("pool", [1], indirect=True)
-def test_past_the_waiting_room_the_next_query_is_refused_while_one_waits(pool: QueryPool) -> None:
-    worker = busy(pool)
+@pytest.mark.parametrize("runner", [("pool", 1), ("remote", 1)], indirect=True, ids=["pool", "remote"])
+def test_past_the_waiting_room_the_next_query_is_refused_while_one_waits(runner: Runner) -> None:
+    place = busy(runner)
     outcome: list[BaseException] = []
 
     def wait() -> None:
         try:
-            pool.run(ASK)
+            runner.run(ASK)
         except QueryTimeout as exc:
             outcome.append(exc)
 
     waiter = threading.Thread(target=wait)
     waiter.start()
     deadline = time.monotonic() + 10
-    while pool._waiting == 0 and time.monotonic() < deadline:
+    while runner._room.waiting == 0 and time.monotonic() < deadline:
         time.sleep(0.01)
-    assert pool._waiting == 1
+    assert runner._room.waiting == 1
     with pytest.raises(Overloaded):
-        pool.run(ASK)
+        runner.run(ASK)
     waiter.join(30)
     assert outcome and isinstance(outcome[0], QueryTimeout)
-    pool._idle.put(worker)  # type: ignore[arg-type]
+    runner._room.add(place)
+
+
+def test_a_remote_query_whose_wait_used_up_its_limit_is_not_sent() -> None:
+    with counting_listener() as (port, accepted):
+        runner = RemoteRunner(f"http://127.0.0.1:{port}/query", timeout=5, size=1, queue=0)
+        with pytest.raises(QueryTimeout, match="its wait for a place included"):
+            runner._fetch(ASK, 0.0)
+        assert accepted == []
+
+
+def test_a_remote_client_past_its_budget_gets_over_budget_but_cached_answers_still(endpoint: str,
+                                                                                    store_path: Path) -> None:
+    service = QueryService(store_path, "r1", limits=Limits(), max_rows=10, timeout=10, workers=1, memory_mb=1024,
+                           cache_bytes=1 << 20, budget_seconds=0.000001, store_url=endpoint, queue=0)
+    try:
+        assert isinstance(service.pool, RemoteRunner)
+        first = "ASK { }"
+        assert service.answer(first, service.check(first), "json", client="10.0.0.1").body.endswith(b"true}")
+        other = "ASK { ?s ?p 'x' }"
+        with pytest.raises(OverBudget) as raised:
+            service.answer(other, service.check(other), "json", client="10.0.0.1")
+        assert raised.value.retry_after >= 1
+        assert service.answer(first, service.check(first), "json", client="10.0.0.1")  # from the cache
+        assert service.answer(other, service.check(other), "json", client="10.0.0.2").body.endswith(b"false}")
+    finally:
+        service.close()
 
 
 def test_a_client_past_its_budget_gets_over_budget_but_cached_answers_still(store_path: Path) -> None:
