@@ -41,13 +41,12 @@ import threading
 import time
 import weakref
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
 
 from kg.errors import BadQuery, PeelError, QueryTimeout
 from kg.query.admission import WaitingRoom
 from kg.query.execute import Answer, Job
+from kg.query.worker import BAD, OK, read_reply, send_job
 
 # Query workers run at a lower CPU priority than the web process: a flood of heavy queries then
 # takes the cores only when pages and light requests leave them idle (docs/decisions/0307).
@@ -61,7 +60,7 @@ class QueryFailed(PeelError):
 @dataclass(eq=False)  # identity, so workers can live in a set
 class _Worker:
     process: subprocess.Popen[bytes]
-    conn: Connection
+    sock: socket.socket
 
 
 class QueryPool:
@@ -92,7 +91,7 @@ class QueryPool:
                  str(self.memory_mb)],
                 pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             )
-        worker = _Worker(process, Connection(parent.detach()))
+        worker = _Worker(process, parent)
         with self._lock:
             self._all.add(worker)
         return worker
@@ -129,11 +128,13 @@ class QueryPool:
         worker = self._checkout(deadline)
         healthy = False
         try:
-            worker.conn.send(job)
-            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+            worker.sock.settimeout(None)
+            send_job(worker.sock, job)
+            try:
+                reply = read_reply(worker.sock, deadline=deadline)
+            except TimeoutError:
                 raise QueryTimeout(f"the query ran past the {self.timeout:g} s time limit and was stopped; "
-                                   "narrow it down (fewer joins, a LIMIT) and try again")
-            reply = worker.conn.recv()
+                                   "narrow it down (fewer joins, a LIMIT) and try again") from None
             healthy = True
         except (EOFError, OSError):
             raise QueryFailed("the query stopped the query engine (it may need more memory than a query "
@@ -161,7 +162,7 @@ def _kill(worker: _Worker) -> None:
         worker.process.kill()
     with contextlib.suppress(subprocess.TimeoutExpired):
         worker.process.wait(timeout=5)
-    worker.conn.close()
+    worker.sock.close()
 
 
 def _stop_all(workers: set[_Worker]) -> None:
@@ -170,10 +171,10 @@ def _stop_all(workers: set[_Worker]) -> None:
     workers.clear()
 
 
-def _decode(reply: tuple[Any, ...]) -> Answer:
-    if reply[0] == "ok":
-        answer: Answer = reply[1]
-        return answer
-    if reply[0] == "bad":
-        raise BadQuery(reply[2], status=reply[1])
-    raise QueryFailed(reply[1])
+def _decode(reply: tuple[int, int, bool, bytes]) -> Answer:
+    kind, status, truncated, body = reply
+    if kind == OK:
+        return Answer(body, truncated)
+    if kind == BAD:
+        raise BadQuery(body.decode(), status=status)
+    raise QueryFailed(body.decode())

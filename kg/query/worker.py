@@ -6,26 +6,86 @@ re-import of the server's main script).  It cuts itself off from the network
 through), limits its own address space, opens the store read-only, then answers jobs from
 the connection on file descriptor ``FD`` until it closes.  A worker that could not be
 isolated answers every job with a failure instead of running it.
-Replies are ``("ok", Answer)``, ``("bad", status, message)`` or ``("failed", message)``;
-no reply carries a traceback or an engine message that could name a file.
+No reply carries a traceback or an engine message that could name a file.
+
+The wire (one socket pair per worker, one job at a time): a job is a length-prefixed pickle (it
+comes from the web process that started the worker); a reply is an 8-byte header (kind, HTTP
+status, truncated, length) followed by its body.  The body of an answer is the bytes the engine's
+writer produced, sent as they are (never pickled), so the answer is copied once into the socket
+and once out of it, and the web process only wraps it (docs/decisions/0312-query-round-trip.md).
+
+>>> a, b = socket.socketpair()
+>>> send_reply(a, OK, b"12345", truncated=True); read_reply(b, deadline=None)
+(0, 0, True, b'12345')
+>>> a.close(); b.close()
 """
 
 from __future__ import annotations
 
+import pickle
 import resource
 import signal
 import socket
+import struct
 import sys
-from multiprocessing.connection import Connection
+import time
 from typing import Any
 
 import pyoxigraph as ox
 
 from kg.errors import BadQuery
-from kg.query.execute import execute
+from kg.query.execute import Job, execute
 from kg.query.isolation import isolate
 
 NOT_ISOLATED = "this query worker could not be cut off from the network, so it runs no queries"
+OK, BAD, FAILED = 0, 1, 2  # reply kinds: an answer, a query the engine refused (with its status), a failure
+_LENGTH = struct.Struct("!I")
+_REPLY = struct.Struct("!BHBI")  # kind, status, truncated, body length
+
+
+def send_job(sock: socket.socket, job: Job) -> None:
+    """Write ``job`` to a worker."""
+    data = pickle.dumps(job, pickle.HIGHEST_PROTOCOL)
+    sock.sendall(_LENGTH.pack(len(data)) + data)
+
+
+def read_job(sock: socket.socket) -> Job:
+    """The next job from the pool; ``EOFError`` when the pool closed the connection."""
+    (length,) = _LENGTH.unpack(_read(sock, _LENGTH.size, None))
+    job: Job = pickle.loads(_read(sock, length, None))  # noqa: S301 - written by the process that started us
+    return job
+
+
+def send_reply(sock: socket.socket, kind: int, body: bytes, *, status: int = 0, truncated: bool = False) -> None:
+    """Write one reply: its header and ``body`` in one system call where the socket takes it whole."""
+    header = _REPLY.pack(kind, status, truncated, len(body))
+    sent = sock.sendmsg([header, body])
+    if sent < len(header) + len(body):  # rare: the socket took part of a large answer
+        sock.sendall(memoryview(header + body)[sent:])
+
+
+def read_reply(sock: socket.socket, *, deadline: float | None) -> tuple[int, int, bool, bytes]:
+    """(kind, status, truncated, body) of the worker's reply; ``TimeoutError`` past ``deadline``
+    (a ``time.monotonic()`` value; None: wait as long as it takes), ``EOFError`` if the worker died."""
+    kind, status, truncated, length = _REPLY.unpack(_read(sock, _REPLY.size, deadline))
+    return kind, status, bool(truncated), _read(sock, length, deadline)
+
+
+def _read(sock: socket.socket, size: int, deadline: float | None) -> bytes:
+    """Exactly ``size`` bytes (usually one ``recv``)."""
+    parts, left = [], size
+    while left:
+        if deadline is not None:
+            wait = deadline - time.monotonic()
+            if wait <= 0:
+                raise TimeoutError
+            sock.settimeout(wait)
+        part = sock.recv(left)
+        if not part:
+            raise EOFError
+        parts.append(part)
+        left -= len(part)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 class _NotIsolated(Exception):
@@ -41,7 +101,7 @@ def limit_memory(memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def serve(conn: Connection, store_path: str, memory_mb: int) -> None:
+def serve(sock: socket.socket, store_path: str, memory_mb: int) -> None:
     """Open the store, then answer jobs until the connection closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the web process decides when workers stop
     isolated = bool(isolate())
@@ -54,29 +114,30 @@ def serve(conn: Connection, store_path: str, memory_mb: int) -> None:
         store = None
     while True:
         try:
-            job = conn.recv()
+            job = read_job(sock)
         except (EOFError, OSError):
             return
-        reply: tuple[Any, ...]
+        kind, status, truncated, body = FAILED, 0, False, b""
         try:
             if not isolated:
                 raise _NotIsolated(NOT_ISOLATED)
             if store is None:  # (not "if not store": an empty store is falsy)
                 raise OSError("no store")
-            reply = ("ok", execute(store, job))
+            answer = execute(store, job)
+            kind, truncated, body = OK, answer.truncated, answer.body
         except _NotIsolated:
-            reply = ("failed", NOT_ISOLATED)
+            body = NOT_ISOLATED.encode()
         except OSError:
-            reply = ("failed", _os_error_message(job))
+            body = _os_error_message(job).encode()
         except BadQuery as exc:
-            reply = ("bad", exc.status, str(exc))
+            kind, status, body = BAD, exc.status, str(exc).encode()
         except MemoryError:
-            reply = ("failed", "the query needed more memory than a query may use")
+            body = b"the query needed more memory than a query may use"
         except Exception:  # an engine error: its text may name files, so it is not passed on
-            reply = ("failed", "the query engine could not evaluate this query")
+            body = b"the query engine could not evaluate this query"
         try:
-            conn.send(reply)
-        except (OSError, ValueError):
+            send_reply(sock, kind, body, status=status, truncated=truncated)
+        except OSError:
             return
 
 
@@ -89,8 +150,7 @@ def _os_error_message(job: Any) -> str:
 
 def main(argv: list[str]) -> None:
     fd, store_path, memory_mb = int(argv[0]), argv[1], int(argv[2])
-    sock = socket.socket(fileno=fd)
-    serve(Connection(sock.detach()), store_path, memory_mb)
+    serve(socket.socket(fileno=fd), store_path, memory_mb)
 
 
 if __name__ == "__main__":
