@@ -12,7 +12,8 @@ The wire (one socket pair per worker, one job at a time): a job is a length-pref
 comes from the web process that started the worker); a reply is an 8-byte header (kind, HTTP
 status, truncated, length) followed by its body.  The body of an answer is the bytes the engine's
 writer produced, sent as they are (never pickled), so the answer is copied once into the socket
-and once out of it, and the web process only wraps it (docs/decisions/0312-query-round-trip.md).
+and once out of it, and the web process only wraps it
+(docs/decisions/0314-admission-for-every-engine-and-bytes-on-the-wire.md).
 
 >>> a, b = socket.socketpair()
 >>> send_reply(a, OK, b"12345", truncated=True); read_reply(b, deadline=None)
