@@ -17,8 +17,11 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from tests.remote_support import oxigraph_with_release
 
 from .conftest import start_server, stop_server
 
@@ -79,7 +82,22 @@ def test_a_body_that_stops_arriving_is_answered_408(server: str) -> None:
     assert answer.startswith(b"HTTP/1.1 408")
 
 
-def test_a_busy_endpoint_refuses_at_once_then_a_spent_client_gets_429(server: str) -> None:
+@pytest.fixture()
+def remote_server(tmp_path: Path, data_dir: Path, peelkg: Any) -> Iterator[str]:
+    """The same small server with its queries sent to a real ``oxigraph serve`` (``--store``); function-scoped,
+    so the store, which runs a cross product on after peelkg gives up on it, stops right after the test."""
+    with oxigraph_with_release(tmp_path / "oxigraph", data_dir, peelkg) as endpoint:
+        process, base = start_server(data_dir, "--store", endpoint, env=ENV)
+        try:
+            yield base
+        finally:
+            stop_server(process)
+
+
+@pytest.mark.parametrize("store", ["embedded", "remote"])
+def test_a_busy_endpoint_refuses_at_once_then_a_spent_client_gets_429(store: str,
+                                                                       request: pytest.FixtureRequest) -> None:
+    server: str = request.getfixturevalue("server" if store == "embedded" else "remote_server")
     heavy: dict[str, object] = {}
 
     def run_heavy() -> None:
