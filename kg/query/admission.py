@@ -36,6 +36,10 @@ from kg.errors import Overloaded, QueryTimeout
 P = TypeVar("P", bound=Hashable)
 
 
+class NoPlaceInTime(QueryTimeout):
+    """The query's time limit passed while it waited for a place: it never ran, so it cost no engine time."""
+
+
 class WaitingRoom(Generic[P]):
     """Free places, the deadlines of the taken ones, and at most ``queue`` callers waiting.
 
@@ -70,8 +74,8 @@ class WaitingRoom(Generic[P]):
     def take(self, deadline: float) -> P:
         """A free place, held until ``add`` or ``forget``; its query must end by ``deadline``.
 
-        Raises ``Overloaded`` at once when the queue is full, ``QueryTimeout`` when no place
-        came free before ``deadline``.
+        Raises ``Overloaded`` at once when the queue is full, ``NoPlaceInTime`` (a ``QueryTimeout``)
+        when no place came free before ``deadline``.
         """
         place = self._free_or_wait(deadline)
         with self._lock:
@@ -94,8 +98,8 @@ class WaitingRoom(Generic[P]):
         try:
             return self._free.get(timeout=max(0.0, deadline - time.monotonic()))
         except _queue.Empty:
-            raise QueryTimeout(f"every {self.what} stayed busy for {self.timeout:g} s; "
-                               "try again shortly") from None
+            raise NoPlaceInTime(f"every {self.what} stayed busy for {self.timeout:g} s; "
+                                "try again shortly") from None
         finally:
             with self._lock:
                 self._waiting -= 1

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Protocol
 
 from kg.errors import BadQuery, QueryTimeout
+from kg.query.admission import NoPlaceInTime
 from kg.query.budget import QueryBudget
 from kg.query.cache import ResultCache
 from kg.query.execute import Answer, Job
@@ -132,6 +133,8 @@ class QueryService:
         started = time.monotonic()
         try:
             answer = self.pool.run(job)
+        except NoPlaceInTime:
+            raise  # it waited for a worker and never ran: no engine time to charge
         except QueryTimeout:
             self.budget.charge(client, self.timeout)
             raise

@@ -155,6 +155,21 @@ def test_a_client_past_its_budget_gets_over_budget_but_cached_answers_still(stor
         service.close()
 
 
+def test_a_query_that_timed_out_waiting_for_a_worker_is_not_charged_to_its_client(store_path: Path) -> None:
+    """Regression: a query that never got a worker was charged the whole time limit, as if it had run."""
+    service = QueryService(store_path, "r1", limits=Limits(), max_rows=10, timeout=1, workers=1, memory_mb=1024,
+                           cache_bytes=0, budget_seconds=0.5, queue=1)
+    try:
+        assert isinstance(service.pool, QueryPool)
+        worker = busy(service.pool)
+        with pytest.raises(QueryTimeout, match="stayed busy"):
+            service.answer("ASK {}", service.check("ASK {}"), "json", client="10.0.0.1")
+        service.pool._room.add(worker)
+        assert service.answer("ASK {}", service.check("ASK {}"), "json", client="10.0.0.1")  # not OverBudget
+    finally:
+        service.close()
+
+
 def test_the_budget_forgets_clients_past_its_table_size() -> None:
     budget = QueryBudget(seconds=1, max_clients=100)
     for n in range(1000):
