@@ -170,6 +170,8 @@ def test_other_queries_are_answered_while_one_runs_long(pool: QueryPool) -> None
         except QueryTimeout as exc:
             outcome.append(exc)
 
+    light(pool)
+    light(pool)  # both workers have answered once (idle workers are taken in turn): neither is still starting
     thread = threading.Thread(target=heavy)
     thread.start()
     try:
