@@ -42,3 +42,14 @@ def test_area_judgement_page_answers(later_client: FlaskClient) -> None:
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "Adequate" in html and "/doc/grade/peel-2021-adequate" in html
+
+
+def test_force_page_shows_the_2018_19_pillar_grades_of_the_reference_table(later_client: FlaskClient) -> None:
+    html = later_client.get("/doc/force/norfolk.html").get_data(as_text=True)
+    # peel_grades_later.csv: Norfolk's 2018/19 efficiency is Outstanding, after Good in 2017
+    assert '<a href="/doc/judgement/2018-19/norfolk/efficiency">Outstanding</a>' in html
+    assert '<a href="/doc/judgement/2018-19/norfolk/effectiveness/3">Good</a>' in html
+    page = later_client.get("/doc/judgement/2018-19/norfolk/efficiency.html")
+    assert page.status_code == 200
+    assert "https://hmicfrs.justiceinspectorates.gov.uk/peel-assessments/peel-2018/norfolk/" in page.get_data(as_text=True)
+    assert later_client.get("/doc/inspection/2018-19/norfolk.html").status_code == 200
