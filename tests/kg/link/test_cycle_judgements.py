@@ -51,7 +51,7 @@ def test_the_bundled_2018_19_rows_are_pillar_and_question_judgements_of_one_insp
     rows = read_later_rows(reference_dir() / "peel_grades_later.csv")
     judgements, notices = cycle_judgements(rows, forces, vocab, {}, "peel_grades_later.csv")
     assert notices == []
-    assert len(judgements) == len(rows) == 8  # every row maps, none twice
+    assert len(judgements) == len(rows) >= 8  # every row maps, none twice
     graph = Graph()
     cycle_judgement_triples(graph, judgements)
     efficiency = judgement_iri("2018-19", "norfolk", "efficiency", 0)
@@ -63,7 +63,8 @@ def test_the_bundled_2018_19_rows_are_pillar_and_question_judgements_of_one_insp
     vulnerable = judgement_iri("2018-19", "norfolk", "effectiveness", 3)
     assert one(graph, vulnerable, PEEL.question) == ID["question/2018-19/effectiveness/3"]
     inspections = set(graph.subjects(RDF.type, PEEL.Inspection))
-    assert inspections == {inspection_iri("2018-19", "norfolk"), inspection_iri("2018-19", "dyfed-powys")}
+    assert {inspection_iri("2018-19", "norfolk"), inspection_iri("2018-19", "dyfed-powys")} <= inspections
+    assert len(inspections) == len({(r.cycle, r.force) for r in rows})  # one per force and cycle
     assert one(graph, inspection_iri("2018-19", "norfolk"), PEEL.cycle) == ID["cycle/2018-19"]
     assert not list(graph.objects(inspection_iri("2018-19", "norfolk"), PEEL.pillar))  # one inspection, all pillars
 
