@@ -72,10 +72,21 @@ class Vocabulary:
 
     @cached_property
     def questions(self) -> dict[tuple[int, str], list[QuestionEntry]]:
-        """Questions by (year, pillar slug), in number order."""
+        """Questions of 2014–2017 by (year, pillar slug), in number order (a later cycle's are in
+        :attr:`cycle_questions`)."""
+        return self._questions(cycle=None)
+
+    @cached_property
+    def cycle_questions(self) -> dict[tuple[int, str], list[QuestionEntry]]:
+        """Questions of a later cycle with pillars (PEEL 2018/19) by (first year, pillar slug), in number order."""
+        return self._questions(cycle=True)
+
+    def _questions(self, *, cycle: bool | None) -> dict[tuple[int, str], list[QuestionEntry]]:
         index: dict[tuple[int, str], list[QuestionEntry]] = {}
         for q in self.graph.subjects(RDF.type, PEEL.Question):
             assert isinstance(q, URIRef)
+            if (self.graph.value(q, PEEL.cycle) is not None) != bool(cycle):
+                continue
             year, number = self.graph.value(q, PEEL.year), self.graph.value(q, PEEL.questionNumber)
             pillar, label = self.graph.value(q, PEEL.pillar), self.graph.value(q, SKOS.prefLabel)
             if year is None or number is None or pillar is None or label is None:
@@ -90,10 +101,11 @@ class Vocabulary:
     def question_labels(self, iri: URIRef) -> list[str]:
         return [str(v) for p in (SKOS.prefLabel, SKOS.altLabel) for v in self.graph.objects(iri, p)]
 
-    def find_question(self, year: int, pillar: str, heading: str) -> QuestionEntry | None:
-        """The question of that year and pillar whose label (pref or alt) matches the heading."""
+    def find_question(self, year: int, pillar: str, heading: str, *, cycle: bool = False) -> QuestionEntry | None:
+        """The question of that year (with ``cycle``, of the later cycle starting that year) and pillar whose
+        label (pref or alt) matches the heading."""
         wanted = normalise_label(heading)
-        for entry in self.questions.get((year, slugify(pillar)), []):
+        for entry in (self.cycle_questions if cycle else self.questions).get((year, slugify(pillar)), []):
             if any(normalise_label(label) == wanted for label in self.question_labels(entry.iri)):
                 return entry
         return None

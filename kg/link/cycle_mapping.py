@@ -20,12 +20,17 @@ from kg.model import ForceRecord, Passage, Report
 from kg.namespaces import DCTERMS, GRAPH, ID, OGL, PEEL, PROV, RDF, RDFS, XSD, force_iri, grade_iri, slugify
 from kg.parse.cycle_report import areas_of
 
-CYCLE_LABELS = {"2021-22": "2021/22", "2023-25": "2023–2025"}
+CYCLE_LABELS = {"2018-19": "2018/19", "2021-22": "2021/22", "2023-25": "2023–2025"}
 NOT_GRADED_REASON = "Not graded in this cycle"
 
 
 def cycle_iri(cycle: str) -> URIRef:
     return ID[f"cycle/{cycle}"]
+
+
+def area_judgement_iri(cycle: str, force: str, area: URIRef) -> URIRef:
+    """``/id/judgement/{cycle}/{force}/{area}``: a force's judgement on an area of policing."""
+    return ID[f"judgement/{cycle}/{force}/{str(area).rsplit('/', 1)[-1]}"]
 
 
 def cycle_report_graph(cycle: str, force: str) -> URIRef:
@@ -70,7 +75,7 @@ def cycle_report_triples(graph: Graph, report: Report, force: ForceRecord, sourc
     for question in report.questions:
         area = areas[question.heading]
         slug = str(area.iri).rsplit("/", 1)[-1]
-        judgement = ID[f"judgement/{cycle}/{fid}/{slug}"]
+        judgement = area_judgement_iri(cycle, fid, area.iri)
         for p, o in ((RDF.type, PEEL.Judgement), (RDFS.label, _str(f"{title}: {area.label}")),
                      (PEEL.question, area.iri), (PEEL.inspection, inspection), (DCTERMS.source, URIRef(source_url)),
                      (PROV.wasDerivedFrom, node), *common):

@@ -6,6 +6,7 @@ reads files.  Terms are those of ``ontology/peel.ttl``; IRIs those of ``kg.names
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -124,16 +125,24 @@ def judgement_triples(graph: Graph, facts: JudgementFacts, label: str) -> URIRef
         graph.add((iri, DCTERMS.source, URIRef(source)))
     if facts.report is not None:
         graph.add((iri, PROV.wasDerivedFrom, facts.report))
-    for k, (grade, source) in enumerate(facts.conflicts, start=1):
-        claim = URIRef(f"{iri}#claim-{k}")
+    conflict_triples(graph, iri, label, facts.conflicts,
+                     lambda grade: grade_iri(slugify(grade)) if grade in GRADES else None)
+    return iri
+
+
+def conflict_triples(graph: Graph, judgement: URIRef, label: str, conflicts: list[tuple[str, str]],
+                     grade_node: Callable[[str], URIRef | None]) -> None:
+    """Each (grade, source) that disagrees with ``judgement`` as its own ``peel:GradeClaim``
+    (``{judgement}#claim-{k}``), which the judgement links but does not cite."""
+    for k, (grade, source) in enumerate(conflicts, start=1):
+        claim = URIRef(f"{judgement}#claim-{k}")
         graph.add((claim, RDF.type, PEEL.GradeClaim))
         graph.add((claim, RDFS.label, _str(f"{label}: {grade}, as another source states it")))
-        if grade in GRADES:  # else "Ungraded", which the label says
-            graph.add((claim, PEEL.claimedGrade, grade_iri(slugify(grade))))
+        if (node := grade_node(grade)) is not None:  # else "Ungraded", which the label says
+            graph.add((claim, PEEL.claimedGrade, node))
         graph.add((claim, DCTERMS.source, URIRef(source)))
-        graph.add((claim, PEEL.conflictsWith, iri))
-        graph.add((iri, PEEL.conflictingClaim, claim))  # so the judgement's documents and page include it
-    return iri
+        graph.add((claim, PEEL.conflictsWith, judgement))
+        graph.add((judgement, PEEL.conflictingClaim, claim))  # so the judgement's documents and page include it
 
 
 @dataclass(frozen=True)
@@ -251,6 +260,7 @@ __all__ = [
     "PUBLISHER",
     "BNode",
     "ReportContext",
+    "conflict_triples",
     "force_triples",
     "inspection_triples",
     "judgement_triples",

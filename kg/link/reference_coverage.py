@@ -22,6 +22,7 @@ SCALES = {"four-level": GRADES, "five-level": ("Outstanding", "Good", "Adequate"
                                                 "Inadequate")}
 SOURCE_KINDS = ("inspectorate", "second-hand")
 INSPECTORATE_HOSTS = ("justiceinspectorates.gov.uk",)
+LATER_GRADES_CSV = "peel_grades_later.csv"  # beside peel_grades.csv
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class GradeRow:
     grade: str
     source_url: str
     second_hand: bool
+    line: int = 0  # in its table, for messages
 
 
 @dataclass(frozen=True)
@@ -56,9 +58,15 @@ def _inspectorate(url: str) -> bool:
 def read_grade_rows(grades: Path, later: Path | None) -> list[GradeRow]:
     """The rows of both tables; raises :class:`InputError` (file, line) for a row that breaks the table's rules."""
     rows = [GradeRow(str(r.year), r.force_short_name, r.pillar, r.question, r.grade, r.source_url,
-                     not _inspectorate(r.source_url)) for r in read_grades(grades)]
+                     not _inspectorate(r.source_url), r.line) for r in read_grades(grades)]
     if later is None or not later.is_file():
         return rows
+    return rows + read_later_rows(later)
+
+
+def read_later_rows(later: Path) -> list[GradeRow]:
+    """The rows of ``peel_grades_later.csv``; raises :class:`InputError` (file, line) for a row breaking its rules."""
+    rows: list[GradeRow] = []
     required = ("cycle", "force_short_name", "pillar", "question", "grade", "scale", "source_url", "source_kind")
     for line, row in csv_rows(later, required):
         if row["cycle"] not in LATER_CYCLES:
@@ -77,7 +85,7 @@ def read_grade_rows(grades: Path, later: Path | None) -> list[GradeRow]:
             raise InputError(str(later), line, "source_kind is 'inspectorate' but the address is not the "
                                                "inspectorate's site; mark it 'second-hand'")
         rows.append(GradeRow(row["cycle"], row["force_short_name"], row["pillar"], row["question"], row["grade"],
-                             row["source_url"], row["source_kind"] == "second-hand"))
+                             row["source_url"], row["source_kind"] == "second-hand", line))
     return rows
 
 

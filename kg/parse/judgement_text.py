@@ -5,8 +5,10 @@ A judgement sentence needs the judging construction: the force as its subject (i
 "the constabulary"), a judging verb phrase ("is", "requires", "has been assessed as", "is judged to be",
 "HMIC judges that … is"), a grade word, and a boundary after it ("at", "in", "overall", punctuation).
 So "a good understanding of", "good links with", "knowledge levels among officers are good" or
-"it is good at" are not judgements. A possessive subject ("the force's approach to …") counts only with
-an explicit judging verb ("is judged to be inadequate"). Sentences about an earlier year are ignored.
+"it is good at" are not judgements. A possessive subject ("the force's approach to …") counts with an
+explicit judging verb ("is judged to be inadequate"), or when what it names is what the question asks
+("Anyshire Police's approach to investigating crime … requires improvement" under the investigating
+question). Sentences about an earlier year are ignored.
 
 >>> [j.grade for j in find_judgements("Overall, the force is good at keeping people safe.", "Anyshire", 2016)]
 ['Good']
@@ -98,8 +100,17 @@ def _about_earlier_year(sentence: str, year: int) -> bool:
     return any(not mention.isdigit() or int(mention) < year for mention in _EARLIER.findall(sentence))
 
 
-def find_judgements(paragraph: str, force: str, year: int) -> list[Judgement]:
-    """The judgement sentences of a paragraph of a ``year`` report on ``force`` (its short name), in order."""
+def find_judgements(paragraph: str, force: str, year: int, heading: str | None = None) -> list[Judgement]:
+    """The judgement sentences of a paragraph of a ``year`` report on ``force`` (its short name), in order;
+    ``heading``: the question the paragraph is under, which a possessive subject may name.
+
+    >>> text = "Anyshire Police's approach to investigating crime and reducing re-offending requires improvement."
+    >>> [j.grade for j in find_judgements(text, "Anyshire", 2016, "How effective is the force at investigating "
+    ...                                   "crime and reducing re-offending?")]
+    ['Requires improvement']
+    >>> find_judgements(text, "Anyshire", 2016, "How effective is the force at tackling serious and organised crime?")
+    []
+    """
     pattern = _judgement_pattern(force)
     found = []
     for sentence in sentences(paragraph):
@@ -107,8 +118,9 @@ def find_judgements(paragraph: str, force: str, year: int) -> list[Judgement]:
         if not match or _about_earlier_year(sentence, year):
             continue
         groups = match.groupdict()
-        if groups["possessive"] and not (groups["judged"] or groups["torequire"]):
-            continue  # "the force's approach is good": only "… is judged to be good" counts
+        if groups["possessive"] and not (groups["judged"] or groups["torequire"]) and not (
+                heading is not None and _names_question(groups["possessive"], heading)):
+            continue  # "the force's approach is good": "… is judged to be good" counts, or an approach to the question
         if (groups["object"] or groups["objrequire"]) and not groups["judge"]:
             continue  # "the force to be good" needs "HMIC judges …" before it
         words = next(groups[g] for g in ("plain", "requires", "judged", "torequire", "object", "objrequire")
@@ -129,6 +141,12 @@ TOPIC_SHARE = 0.5  # a judgement grades a question when more than this share of 
 def _stems(text: str) -> set[str]:
     words = re.findall(r"[a-z]+", fold(text).lower().replace("re-", ""))
     return {word[:4] for word in words if len(word) > 2 and word not in _STOP_WORDS}
+
+
+def _names_question(phrase: str, heading: str) -> bool:
+    """Whether most words of a possessive phrase ("'s approach to investigating crime") are the heading's."""
+    words = _stems(phrase) - {"appr"}  # "approach" names no topic
+    return bool(words) and len(words & _stems(heading)) > TOPIC_SHARE * len(words)
 
 
 def about_question(judgement: Judgement, heading: str) -> bool:

@@ -19,8 +19,9 @@ _PILLAR_WORDS = {"effective": "Effectiveness", "efficient": "Efficiency", "legit
 # "the efficiency with which the force carries out its responsibilities is outstanding" (2014)
 _EXTENT = re.compile(r"^(?:the\s+extent\s+to\s+which\s+[^.]*?\b(?P<word>effective|efficient|legitimate)(?:ly)?\b"
                      r"|in\s+terms\s+of\s+its\s+(?P<noun2>effectiveness)|the\s+(?P<noun>efficiency|legitimacy)\s+"
-                     r"with\s+which)[^.]*?\bis:?\s+(?P<grade>outstanding|good|inadequate|requires\s+improvement|"
-                     r"not\s+yet\s+graded|to\s+be\s+graded)\s*[.;]?(?:\s*and)?$", re.I)
+                     r"with\s+which)[^.]*?(?:\bis:?\s+|\s(?=requires\s))(?P<grade>outstanding|good|inadequate|"
+                     r"requires\s+improvement|not\s+yet\s+graded|to\s+be\s+graded)\s*[.;]?(?:\s*and)?$", re.I)
+# ("… reducing crime requires improvement.": the 2015 pages drop the "is" before that grade)
 _NOUNS = {"efficiency": "Efficiency", "legitimacy": "Legitimacy", "effectiveness": "Effectiveness"}
 
 
@@ -31,6 +32,8 @@ def pillar_grade(text: str) -> tuple[str, str | None] | None:
     ('Efficiency', 'Good')
     >>> pillar_grade("The extent to which the constabulary is effective at reducing crime: not yet graded.")
     ('Effectiveness', None)
+    >>> pillar_grade("The extent to which Anyshire Police is effective at keeping people safe requires improvement.")
+    ('Effectiveness', 'Requires improvement')
     >>> pillar_grade("The force is good at investigating offending.") is None
     True
     """

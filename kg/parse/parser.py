@@ -348,7 +348,7 @@ class _Builder:
         force_name = None
         for question, state in zip(self.questions, self.states, strict=True):
             found = [(judgement, p.line) for p in question.paragraphs
-                     for judgement in jt.find_judgements(p.text, self.force, self.year)]
+                     for judgement in jt.find_judgements(p.text, self.force, self.year, question.heading)]
             force_name = force_name or next((j.name for j, _ in found if j.name), None)
             if question.level == "headline":
                 found = self.about_headline(question, found)

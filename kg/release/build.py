@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 
 from kg.errors import InputError
+from kg.link.cycle_judgements import cycle_judgement_triples, cycle_judgements, reported_judgements
 from kg.link.cycle_mapping import cycle_report_graph, cycle_report_triples
 from kg.link.judgements import ForceIndex, JudgementFacts, Notice, merge_judgements
 from kg.link.mapping import (
@@ -30,6 +31,7 @@ from kg.link.mapping import (
 )
 from kg.link.partners import PartnerFinder, read_organisations
 from kg.link.reference import read_forces, read_grades, read_report_metadata, read_wikidata
+from kg.link.reference_coverage import LATER_GRADES_CSV, read_later_rows
 from kg.link.themes import ThemeTagger
 from kg.model import Report, ReportMeta
 from kg.namespaces import REFERENCE_GRAPH, VOCABULARY_GRAPH, report_graph, slugify
@@ -232,6 +234,11 @@ def build_dataset(inputs: Inputs, progress: Progress = _quiet, *, cache: Path | 
               if u.report.cycle is None]  # a later cycle's judgements are its report's own (kg.link.cycle_mapping)
     judgements, merge_notices = merge_judgements(parsed, grades, index, vocab, str(inputs.grades))
     notices.extend(merge_notices)
+    later = inputs.grades.parent / LATER_GRADES_CSV  # the companion table of the later cycles, when there is one
+    later_judgements, later_notices = cycle_judgements(
+        read_later_rows(later) if later.is_file() else [], index, vocab,
+        reported_judgements((u.report for u in units), index), str(later))
+    notices.extend(later_notices)
 
     progress("mapping to RDF")
     dataset.graph(VOCABULARY_GRAPH).__iadd__(vocab.graph)
@@ -252,6 +259,7 @@ def build_dataset(inputs: Inputs, progress: Progress = _quiet, *, cache: Path | 
             f"{by_id[facts.force].short_name} {facts.year} {facts.pillar}: {labels.get(facts.question, facts.question)}"
         )
         judgement_triples(target, facts, label)
+    cycle_judgement_triples(reference, later_judgements)
     for derive in derivations():
         progress(f"deriving {derive.__module__.rsplit('.', 1)[-1]}")
         derive(dataset)

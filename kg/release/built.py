@@ -19,6 +19,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from kg.link.judgements import Notice
+from kg.link.reference_coverage import LATER_GRADES_CSV
 from kg.model import Report
 from kg.release.stream import StoreDataset, union_graph
 from kg.release.units import ReportUnit
@@ -49,6 +50,8 @@ class Inputs:
     def files(self) -> list[Path]:
         metas = sorted({p.parent / REPORTS_CSV for p in self.reports})
         extra = [self.wikidata] if self.wikidata is not None else []
+        later = self.grades.parent / LATER_GRADES_CSV  # read with peel_grades.csv when beside it
+        extra += [later] if later.is_file() else []
         return [*self.reports, *metas, self.forces, self.grades, self.organisations, *extra]
 
 

@@ -31,6 +31,7 @@ KINDS = {  # statement class → (what a page calls one, the plural), in reading
     str(PEEL.AreaForImprovement): ("Area for improvement", "Areas for improvement"),
     str(PEEL.CauseOfConcern): ("Cause of concern", "Causes of concern"),
     str(PEEL.Recommendation): ("Recommendation", "Recommendations"),
+    str(PEEL.InnovativePractice): ("Innovative practice", "Innovative and promising practice"),  # 2021/22 on
 }
 
 # The pattern that ties rows to the page's entity (?subject, a bound value): fixed text, chosen by key.
@@ -47,9 +48,9 @@ _STATEMENTS_OF = {
     "organisation": "?st peel:mentions ?subject .",
 }
 _JUDGEMENTS = sparql_prefixes() + """
-SELECT DISTINCT ?subject ?j ?force ?year ?pillar ?question ?n ?grade ?rank ?reason ?carried WHERE {
+SELECT DISTINCT ?subject ?j ?force ?year ?pillar ?question ?n ?grade ?rank ?reason ?carried ?inspection WHERE {
   %s
-  ?j a peel:Judgement ; peel:force ?force ; peel:year ?year ; peel:question ?question .
+  ?j a peel:Judgement ; peel:force ?force ; peel:year ?year ; peel:question ?question ; peel:inspection ?inspection .
   { ?j peel:pillar ?pillar } UNION { FILTER NOT EXISTS { ?j peel:pillar ?p } ?j peel:cycle ?pillar }  # 2021 on
   OPTIONAL { ?question peel:questionNumber ?n }
   OPTIONAL { ?j peel:grade ?grade . OPTIONAL { ?grade peel:rank ?rank } }
@@ -62,8 +63,11 @@ SELECT DISTINCT ?subject ?st ?type ?text ?force ?year ?pillar ?question ?n ?ordi
   %s
   ?st a ?type ; peel:text ?text ; peel:force ?force ; peel:question ?question ; peel:inspection ?inspection ;
       peel:sourceReport ?report .
-  VALUES ?type { peel:Finding peel:AreaForImprovement peel:CauseOfConcern peel:Recommendation }
-  ?inspection peel:year ?year ; peel:pillar ?pillar .
+  VALUES ?type { peel:Finding peel:AreaForImprovement peel:CauseOfConcern peel:Recommendation
+                 peel:InnovativePractice }
+  ?inspection peel:year ?year .
+  { ?inspection peel:pillar ?pillar }
+  UNION { FILTER NOT EXISTS { ?inspection peel:pillar ?p } ?inspection peel:cycle ?pillar }  # 2021 on
   OPTIONAL { ?st peel:ordinal ?ordinal }
   OPTIONAL { ?question peel:questionNumber ?n }
   OPTIONAL { ?report dcterms:source ?url }
@@ -97,7 +101,9 @@ SELECT ?subject ?inspection ?source WHERE {
 """
 _INSPECTIONS = sparql_prefixes() + """
 SELECT DISTINCT ?subject ?inspection ?year ?pillar ?report ?url WHERE {
-  ?inspection a peel:Inspection ; peel:force ?subject ; peel:year ?year ; peel:pillar ?pillar .
+  ?inspection a peel:Inspection ; peel:force ?subject ; peel:year ?year .
+  { ?inspection peel:pillar ?pillar }
+  UNION { FILTER NOT EXISTS { ?inspection peel:pillar ?p } ?inspection peel:cycle ?pillar }  # 2021 on
   OPTIONAL { ?inspection peel:report ?report . OPTIONAL { ?report dcterms:source ?url } }
 }
 """
@@ -122,6 +128,7 @@ class Judgement:
     grade: Link | None
     rank: int | None
     note: str | None          # why there is no grade, or that an earlier judgement stands
+    inspection: str = ""      # the inspection it belongs to
 
     @property
     def grade_key(self) -> str:
@@ -279,7 +286,7 @@ def judgements(store: Store, subject: URIRef, by: str) -> list[Judgement]:
             note = "carried forward from an earlier year"
         found[str(r["j"])] = Judgement(str(r["j"]), labels.link(r["force"]), int(r["year"]), labels.link(r["pillar"]),
                                        labels.link(r["question"]), optional_int(r.get("n")), grade,
-                                       optional_int(r.get("rank")), note)
+                                       optional_int(r.get("rank")), note, str(r["inspection"]))
     return sorted(found.values(), key=lambda j: (j.year, j.pillar.label, j.number if j.number is not None else 99,
                                                  j.force.label))
 
@@ -361,7 +368,7 @@ def force_profile(store: Store, force: URIRef) -> ForceProfile:
     sections = []
     for r in sorted(inspections, key=lambda r: (-int(r["year"]), labels.link(r["pillar"]).label)):
         year, pillar = int(r["year"]), labels.link(r["pillar"])
-        asked = [j for j in graded if j.year == year and j.pillar == pillar]
+        asked = [j for j in graded if j.inspection == str(r["inspection"])]  # a 2018/19 one judges three pillars
         said = [q for q in quoted if q.year == year and q.pillar == pillar]
         sections.append(InspectionSection(labels.link(r["inspection"]), year, pillar, headline.get((pillar, year)),
                                           str(r["url"]) if "url" in r else None, _questions(asked, said)))

@@ -42,3 +42,43 @@ def test_area_judgement_page_answers(later_client: FlaskClient) -> None:
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "Adequate" in html and "/doc/grade/peel-2021-adequate" in html
+
+
+def test_force_page_shows_the_2018_19_pillar_grades_of_the_reference_table(later_client: FlaskClient) -> None:
+    html = later_client.get("/doc/force/norfolk.html").get_data(as_text=True)
+    # peel_grades_later.csv: Norfolk's 2018/19 efficiency is Outstanding, after Good in 2017
+    assert '<a href="/doc/judgement/2018-19/norfolk/efficiency">Outstanding</a>' in html
+    assert '<a href="/doc/judgement/2018-19/norfolk/effectiveness/3">Good</a>' in html
+    page = later_client.get("/doc/judgement/2018-19/norfolk/efficiency.html")
+    assert page.status_code == 200
+    source = "https://hmicfrs.justiceinspectorates.gov.uk/peel-assessments/peel-2018/norfolk/"
+    assert source in page.get_data(as_text=True)
+    assert later_client.get("/doc/inspection/2018-19/norfolk.html").status_code == 200
+
+
+def test_force_page_shows_each_later_inspection_with_its_statements(later_client: FlaskClient) -> None:
+    """Findings, causes of concern, recommendations and innovative practice of a cycle without pillars, under their
+    area, as the 2014–2017 ones are under their question (they were missing: the page asked for a pillar)."""
+    html = later_client.get("/doc/force/norfolk.html").get_data(as_text=True)
+    assert '<a href="/doc/inspection/2023-25/norfolk">PEEL 2023–2025 2023</a>' in html
+    for heading in ("Causes of concern", "Recommendations", "Innovative and promising practice"):
+        assert f"<h5>{heading}</h5>" in html
+    assert "Detectives and a prosecutor meet each week" in html  # innovative practice, investigating crime
+    assert "not answering emergency calls quickly enough" in html  # a cause of concern, responding to the public
+
+
+def test_area_judgement_page_gives_the_why(later_client: FlaskClient) -> None:
+    html = later_client.get("/doc/judgement/2023-25/norfolk/investigating-crime.html").get_data(as_text=True)
+    assert "supervisors do not always check the plans" in html  # its finding
+    assert "review every investigation plan" in html  # its area for improvement
+    assert "Detectives and a prosecutor meet each week" in html
+    assert "youth worker joins neighbourhood patrols" not in html  # another area's practice
+
+
+def test_a_later_reference_grade_that_disagrees_with_the_report_is_a_claim_not_a_source(
+        later_client: FlaskClient) -> None:
+    """The fixture's 2021/22 report grades investigating crime Good; the commissioner's page says Adequate."""
+    html = later_client.get("/doc/judgement/2021-22/norfolk/investigating-crime.html").get_data(as_text=True)
+    assert "norfolk-pcc.gov.uk" in html  # shown, as the conflicting claim's source
+    page = later_client.get("/doc/judgement/2021-22/norfolk/investigating-crime.ttl").get_data(as_text=True)
+    assert "conflictingClaim" in page
