@@ -22,6 +22,7 @@ from kg import __version__
 from kg.errors import PeelError, ShapeViolation
 from kg.release.artefacts import artefacts
 from kg.release.built import Built, Progress, _quiet, class_counts, release_id, sha256
+from kg.release.canonical import canonical_turtle
 from kg.release.layout import DUMP, STORE, Release, ReleaseWriter, open_release
 from kg.release.validate import ValidationOutcome, validate_graph
 
@@ -131,7 +132,7 @@ def publish(built: Built, out: Path, progress: Progress = _quiet) -> tuple[Relea
         del store
         progress("waiting for SHACL validation")
         outcome = validation.result()  # raises ShapeViolation: the partial release is removed
-        (writer.path / VALIDATION_TTL).write_bytes(outcome.report_graph.serialize(format="turtle", encoding="utf-8"))
+        (writer.path / VALIDATION_TTL).write_bytes(canonical_turtle(outcome.report_graph))  # stable blank nodes
         (writer.path / VALIDATION_TXT).write_text(outcome.report_text, encoding="utf-8")
         manifest["validation"] = {
             "conforms": outcome.conforms,
