@@ -8,7 +8,6 @@ store and writes the files; the release is published only once the child reports
 
 from __future__ import annotations
 
-import gzip
 import multiprocessing
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
@@ -23,6 +22,7 @@ from kg.errors import PeelError, ShapeViolation
 from kg.release.artefacts import artefacts
 from kg.release.built import Built, Progress, _quiet, class_counts, release_id, sha256
 from kg.release.canonical import canonical_turtle
+from kg.release.dumps import write_nquads
 from kg.release.layout import DUMP, STORE, Release, ReleaseWriter, open_release
 from kg.release.validate import ValidationOutcome, validate_graph
 
@@ -91,13 +91,7 @@ def load_store(built: Built, path: Path) -> ox.Store:
 
 def write_dump(store: ox.Store, path: Path) -> int:
     """Write the store's N-Quads dump (gzip, lines sorted so rebuilds compare); return the quad count."""
-    data = store.dump(format=ox.RdfFormat.N_QUADS)
-    assert data is not None
-    lines = sorted(set(data.decode("utf-8").splitlines()) - {""})
-    payload = ("\n".join(lines) + "\n").encode("utf-8")
-    with path.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=6, mtime=0) as handle:
-        handle.write(payload)  # mtime=0: the same inputs give the same bytes
-    return len(lines)
+    return write_nquads(store, path)  # sorted on disk, not in memory
 
 
 def publish(built: Built, out: Path, progress: Progress = _quiet) -> tuple[Release, ValidationOutcome]:
