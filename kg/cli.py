@@ -139,14 +139,13 @@ def reference(grades: Path | None) -> None:
 def validate(data: Path | None) -> None:
     """SHACL-validate a release and print the report."""
     from kg.release.layout import open_release
-    from kg.release.validate import validate_graph
+    from kg.release.partitioned import report_graphs, validate_store
     from kg.store.local import open_store
 
     with reported_errors():
         release = open_release(_data_dir(data))
-        store = open_store(release.store_path)
-        graph = store.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
-        outcome = validate_graph(graph)
+        store = open_store(release.store_path).oxigraph
+        outcome = validate_store(store, report_graphs(store))  # in parts, as the build validates
         click.echo(outcome.report_text)
         if not outcome.conforms:
             raise ShapeViolation(outcome.report_text, outcome.violations)

@@ -19,7 +19,9 @@ URL (see ``docs/decisions/0201-download-formats.md``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gzip
+import tempfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,6 +34,7 @@ from kg.query.csv_cells import neutralise_csv
 from kg.query.results import serialise
 from kg.release.built import sha256
 from kg.release.layout import DUMP
+from kg.release.sorted_lines import sorted_unique
 from kg.store.loaded import LoadedStore
 
 if TYPE_CHECKING:
@@ -81,22 +84,79 @@ def download(name: str) -> Download | None:
     return next((d for d in DOWNLOADS if d.name == name), None)
 
 
-def _key(quad: ox.Quad) -> tuple[str, str, str, str]:
-    return str(quad.graph_name), str(quad.subject), str(quad.predicate), str(quad.object)
+def write_nquads(store: ox.Store, path: Path) -> int:
+    """Write every quad as gzipped N-Quads, lines sorted so rebuilds compare; return the quad count.
+
+    The store writes its own N-Quads to a scratch file beside ``path``; the lines are sorted on
+    disk (``kg.release.sorted_lines``), not in memory, and gzipped with ``mtime=0`` so that the
+    same inputs give the same bytes.
+    """
+    with tempfile.TemporaryDirectory(prefix=".dump-", dir=path.parent) as scratch:
+        unsorted = Path(scratch) / "store.nq"
+        store.dump(str(unsorted), format=ox.RdfFormat.N_QUADS)
+        count = 0
+        with unsorted.open(encoding="utf-8", newline="\n") as lines, path.open("wb") as raw, \
+                gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=6, mtime=0) as handle:
+            chunk: list[str] = []
+            for line in sorted_unique((line.rstrip("\n") for line in lines if line != "\n"), Path(scratch)):
+                chunk.append(line)
+                count += 1
+                if len(chunk) >= _CHUNK:
+                    handle.write(("\n".join(chunk) + "\n").encode("utf-8"))
+                    chunk = []
+            if chunk:
+                handle.write(("\n".join(chunk) + "\n").encode("utf-8"))
+    return count
 
 
 def write_turtle(store: ox.Store, path: Path) -> int:
-    """Write the union of the store's graphs as Turtle (distinct triples, sorted); return the count."""
-    triples = sorted({q.triple for q in store}, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    ox.serialize(triples, str(path), ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-    return len(triples)
+    """Write the union of the store's graphs as Turtle (distinct triples, sorted); return the count.
+
+    Triples are ordered by (subject, predicate, object), each term in its N-Triples form, and
+    sorted on disk: the serializer reads them back one by one.
+    """
+    records = (_SEP.join((str(q.subject), str(q.predicate), str(q.object))) for q in store)
+    return _write_sorted(records, _triple_line, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE, path, PREFIXES)
 
 
 def write_jsonld(store: ox.Store, path: Path) -> int:
-    """Write every quad as JSON-LD, grouped by graph and subject; return the quad count."""
-    quads = sorted(store, key=_key)
-    ox.serialize(quads, str(path), ox.RdfFormat.JSON_LD)
-    return len(quads)
+    """Write every quad as JSON-LD, grouped by graph and subject; return the quad count.
+
+    Quads are ordered by (graph, subject, predicate, object), sorted on disk like the Turtle dump.
+    """
+    records = (_SEP.join((str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))) for q in store)
+    return _write_sorted(records, _quad_line, ox.RdfFormat.N_QUADS, ox.RdfFormat.JSON_LD, path, None)
+
+
+# A record is its terms in N-Triples form joined by NUL, which sorts below every character a term
+# holds (N-Triples escapes control characters), so a record's order is the order of its tuple of terms.
+_SEP = "\0"
+_CHUNK = 4096  # lines per write
+_DEFAULT_GRAPH = str(ox.DefaultGraph())
+
+
+def _triple_line(record: str) -> str:
+    return record.replace(_SEP, " ") + " ."
+
+
+def _quad_line(record: str) -> str:
+    graph, rest = record.split(_SEP, 1)
+    triple = rest.replace(_SEP, " ")
+    return f"{triple} ." if graph == _DEFAULT_GRAPH else f"{triple} {graph} ."
+
+
+def _write_sorted(records: Iterable[str], line: Callable[[str], str], via: ox.RdfFormat, fmt: ox.RdfFormat,
+                  path: Path, prefixes: dict[str, str] | None) -> int:
+    """Sort ``records`` on disk, write them as ``via`` lines to a scratch file, serialise that as ``fmt``."""
+    with tempfile.TemporaryDirectory(prefix=".dump-", dir=path.parent) as scratch:
+        ordered = Path(scratch) / "ordered"
+        count = 0
+        with ordered.open("w", encoding="utf-8", newline="\n") as handle:
+            for record in sorted_unique(records, Path(scratch)):
+                handle.write(line(record) + "\n")
+                count += 1
+        ox.serialize(ox.parse(path=str(ordered), format=via), str(path), fmt, prefixes=prefixes)
+    return count
 
 
 def write_csv(store: ox.Store, query_name: str, path: Path) -> int:

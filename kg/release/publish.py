@@ -8,10 +8,10 @@ store and writes the files; the release is published only once the child reports
 
 from __future__ import annotations
 
-import gzip
 import multiprocessing
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +21,14 @@ from rdflib import Graph
 from kg import __version__
 from kg.errors import PeelError, ShapeViolation
 from kg.release.artefacts import artefacts
-from kg.release.built import Built, Progress, _quiet, class_counts, release_id, sha256
+from kg.release.built import Built, Progress, _quiet, release_id, sha256
+from kg.release.canonical import canonical_turtle
+from kg.release.dumps import write_nquads
 from kg.release.layout import DUMP, STORE, Release, ReleaseWriter, open_release
-from kg.release.validate import ValidationOutcome, validate_graph
+from kg.release.partitioned import PartedValidation, validate_store
+from kg.release.validate import ValidationOutcome
+from kg.release.void import statistics
+from kg.store.loaded import LoadedStore
 
 VALIDATION_TTL = "validation.ttl"
 VALIDATION_TXT = "validation.txt"
@@ -31,29 +36,46 @@ VALIDATION_TXT = "validation.txt"
 
 def check(built: Built, progress: Progress = _quiet) -> ValidationOutcome:
     progress("validating with SHACL")
-    outcome = validate_graph(built.union())
+    outcome = validate_store(built.store, [str(u.graph) for u in built.units], scratch=built.workdir)
     if not outcome.conforms:
         raise ShapeViolation(outcome.report_text, outcome.violations)
     return outcome
 
 
 class BackgroundValidation:
-    """SHACL validation of ``built`` in a forked child process (in-process where fork is missing).
+    """SHACL validation of ``built`` in parts (``kg.release.partitioned``), run by a forked child process.
 
-    The child inherits the dataset, so nothing is pickled on the way in; it sends back the
-    counts, the report as Turtle and the report text.
+    The parent prepares it from the store (the whole-data shapes as SPARQL, the parts written to
+    the build's scratch folder); the child runs the pool of workers over the parts and sends back
+    the counts, the report as Turtle and the report text.  Without fork it runs in-process.
     """
 
     def __init__(self, built: Built) -> None:
         self.outcome: ValidationOutcome | None = None
+        self.process: BaseProcess | None = None
+        self.prepared = PartedValidation(built.store, [str(u.graph) for u in built.units], scratch=built.workdir)
         if "fork" not in multiprocessing.get_all_start_methods():
-            self.outcome = validate_graph(built.union())
+            self.outcome = self.prepared.run()
             return
         context = multiprocessing.get_context("fork")
         self.connection, child_end = context.Pipe(duplex=False)
-        self.process = context.Process(target=_validate_in_child, args=(built, child_end), daemon=True)
+        self.process = context.Process(target=_validate_in_child, args=(self.prepared, child_end), daemon=False)
         self.process.start()
         child_end.close()
+
+    def stop(self) -> None:
+        """Stop the child (a build that fails before it waits for the outcome) and remove the parts."""
+        if self.process is not None and self.process.is_alive():
+            self.process.terminate()
+            self.process.join()
+        self.prepared.close()
+
+    def __enter__(self) -> BackgroundValidation:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_rest: object) -> None:
+        if kind is not None:  # the build failed before it had the outcome: nothing waits for the child
+            self.stop()
 
     def result(self) -> ValidationOutcome:
         """The outcome; ``ShapeViolation`` if the data does not conform."""
@@ -63,8 +85,10 @@ class BackgroundValidation:
             except EOFError:
                 raise PeelError("SHACL validation stopped without a result") from None
             finally:
+                assert self.process is not None
                 self.process.join()
                 self.connection.close()
+                self.prepared.close()
             report = Graph()
             report.parse(data=report_ttl, format="turtle")
             self.outcome = ValidationOutcome(violations == 0, violations, warnings, infos, report, report_text)
@@ -73,8 +97,8 @@ class BackgroundValidation:
         return self.outcome
 
 
-def _validate_in_child(built: Built, connection: Connection) -> None:
-    outcome = validate_graph(built.union())
+def _validate_in_child(prepared: PartedValidation, connection: Connection) -> None:
+    outcome = prepared.run()
     report_ttl = outcome.report_graph.serialize(format="turtle")
     connection.send((outcome.violations, outcome.warnings, outcome.infos, report_ttl, outcome.report_text))
     connection.close()
@@ -90,24 +114,16 @@ def load_store(built: Built, path: Path) -> ox.Store:
 
 def write_dump(store: ox.Store, path: Path) -> int:
     """Write the store's N-Quads dump (gzip, lines sorted so rebuilds compare); return the quad count."""
-    data = store.dump(format=ox.RdfFormat.N_QUADS)
-    assert data is not None
-    lines = sorted(set(data.decode("utf-8").splitlines()) - {""})
-    payload = ("\n".join(lines) + "\n").encode("utf-8")
-    with path.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=6, mtime=0) as handle:
-        handle.write(payload)  # mtime=0: the same inputs give the same bytes
-    return len(lines)
+    return write_nquads(store, path)  # sorted on disk, not in memory
 
 
 def publish(built: Built, out: Path, progress: Progress = _quiet) -> tuple[Release, ValidationOutcome]:
-    union = built.union()  # before the fork: the child validates it and never touches the store
     progress("validating with SHACL (in the background)")
     validation = BackgroundValidation(built)
-    triples, classes = len(union), class_counts(union)
-    built.release_union()  # the parent needs it no longer (the child has its own copy)
-    del union
+    stats = statistics(LoadedStore(built.store))  # the union's distinct triples and classes, counted by the store
+    triples, classes = stats.distinct_triples, dict(sorted(stats.classes.items()))
     rid = release_id()
-    with ReleaseWriter(out, rid) as writer:
+    with ReleaseWriter(out, rid) as writer, validation:
         progress("loading the store")
         store = load_store(built, writer.path / STORE)
         stored = len(store)
@@ -131,7 +147,7 @@ def publish(built: Built, out: Path, progress: Progress = _quiet) -> tuple[Relea
         del store
         progress("waiting for SHACL validation")
         outcome = validation.result()  # raises ShapeViolation: the partial release is removed
-        (writer.path / VALIDATION_TTL).write_bytes(outcome.report_graph.serialize(format="turtle", encoding="utf-8"))
+        (writer.path / VALIDATION_TTL).write_bytes(canonical_turtle(outcome.report_graph))  # stable blank nodes
         (writer.path / VALIDATION_TXT).write_text(outcome.report_text, encoding="utf-8")
         manifest["validation"] = {
             "conforms": outcome.conforms,

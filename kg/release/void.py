@@ -48,6 +48,7 @@ from kg.namespaces import (
     XSD,
 )
 from kg.query.fragments import SPEC as TPF_SPEC
+from kg.release.canonical import canonical_turtle
 from kg.release.dumps import DOWNLOADS, Download, read_checksums
 from kg.store.loaded import LoadedStore
 from kg.store.local import Store
@@ -259,7 +260,7 @@ def _partitions(graph: Graph, stats: Statistics) -> None:
 def describe(stats: Statistics, files: list[DistributionFile], *, issued: datetime, version: str) -> Graph:
     """The VoID + DCAT graph of a release whose store ``stats`` counts and whose downloads are ``files``."""
     g = Graph()
-    for prefix, namespace in {**PREFIXES, "spdx": str(SPDX)}.items():
+    for prefix, namespace in {**PREFIXES, "spdx": str(SPDX), "vcard": str(VCARD), "dcatap": str(DCATAP)}.items():
         g.bind(prefix, namespace)
     when = Literal(issued.isoformat(timespec="seconds"), datatype=XSD.dateTime)
     g.add((DESCRIPTION, RDF.type, VOID.DatasetDescription))
@@ -400,7 +401,7 @@ def write_void(built: Built, store: ox.Store, folder: Path) -> dict[str, Any]:
     stats = statistics(LoadedStore(store))
     graph = describe(stats, distribution_files(folder), issued=release_time(folder),
                      version=folder.name.removeprefix(".building-"))
-    (folder / VOID_FILE).write_bytes(graph.serialize(format="turtle", encoding="utf-8"))
+    (folder / VOID_FILE).write_bytes(canonical_turtle(graph))  # the same bytes in every process
     return {"void": {"file": VOID_FILE, "triples": stats.triples}}
 
 

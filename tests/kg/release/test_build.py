@@ -10,10 +10,11 @@ from rdflib import URIRef
 
 from kg.namespaces import PEEL, RDF, force_iri, improvement_iri, sparql_prefixes, theme_iri
 from kg.release.build import build_dataset, collect_inputs
-from kg.release.dumps import CHECKSUMS, DOWNLOADS
+from kg.release.dumps import CHECKSUMS
 from kg.release.layout import Release
 from kg.store.local import LocalStore
 from tests.conftest import run_peelkg
+from tests.kg.release.release_files import release_files
 
 NORFOLK = force_iri("norfolk")
 
@@ -49,27 +50,31 @@ def test_one_named_graph_per_report_plus_reference_and_vocabulary(release: Relea
     assert "https://w3id.org/peelkg/graph/vocabulary" in graphs
 
 
-def _published(out: Path) -> tuple[set[str], dict[str, bytes]]:
-    """The IRIs a release's N-Quads dump names, and the bytes of every download and the checksums."""
+def _identifiers(out: Path) -> set[str]:
+    """The IRIs a release's N-Quads dump names."""
     current = out if (out / "manifest.json").exists() else out / "current"
     quads = ox.parse(gzip.decompress((current / "dump.nq.gz").read_bytes()), format=ox.RdfFormat.N_QUADS)
-    iris = {term.value for q in quads for term in (q.subject, q.predicate, q.object, q.graph_name)
+    return {term.value for q in quads for term in (q.subject, q.predicate, q.object, q.graph_name)
             if isinstance(term, ox.NamedNode)}
-    return iris, {name: (current / name).read_bytes() for name in [d.name for d in DOWNLOADS] + [CHECKSUMS]}
 
 
-def test_identifiers_and_dump_bytes_are_stable_across_processes(release: Release, tmp_path: Path) -> None:
+def test_identifiers_and_release_bytes_are_stable_across_processes(release: Release, tmp_path: Path) -> None:
     """Two builds of the bundled data in fresh processes with different hash seeds, and this process's build:
-    the same identifiers and byte-identical downloads (set and dict order must not leak into names or bytes)."""
-    iris, files = _published(release.path)
+    the same identifiers and every file of the release byte-identical but for the release's id and time
+    (set and dict order must not leak into names or bytes; the VoID prefixes and the validation report's
+    blank nodes once did)."""
+    iris, files = _identifiers(release.path), release_files(release.path)
     assert str(NORFOLK) in iris
+    assert {"void.ttl", "validation.ttl", "validation.txt", "manifest.json", "dump.nq.gz", CHECKSUMS} <= set(files)
+    assert b"sh:result" in files["validation.ttl"]  # the report holds results: their blank nodes are compared
     for seed in ("0", "2718281"):
         out = tmp_path / seed
         result = run_peelkg("build", "--out", str(out), "--quiet", "--no-cache", env={"PYTHONHASHSEED": seed})
         assert result.returncode == 0, result.stderr
-        seeded_iris, seeded_files = _published(out)
-        assert sorted(seeded_iris ^ iris) == [], f"PYTHONHASHSEED={seed}"
-        assert {n for n in files if seeded_files[n] != files[n]} == set(), f"PYTHONHASHSEED={seed}"
+        assert sorted(_identifiers(out) ^ iris) == [], f"PYTHONHASHSEED={seed}"
+        seeded = release_files(out)
+        assert sorted(seeded) == sorted(files), f"PYTHONHASHSEED={seed}"
+        assert [n for n in files if seeded[n] != files[n]] == [], f"PYTHONHASHSEED={seed}"
 
 
 def test_area_for_improvement_has_provenance_and_offsets(store: LocalStore) -> None:

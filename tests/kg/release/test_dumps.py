@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import subprocess
 import warnings
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 from rdflib import Dataset, Graph
 
+from kg.namespaces import PREFIXES
 from kg.query.canned import get_query
-from kg.release.dumps import CHECKSUMS, DOWNLOADS, read_checksums, write_jsonld, write_turtle
+from kg.release.dumps import CHECKSUMS, DOWNLOADS, read_checksums, write_jsonld, write_nquads, write_turtle
 from kg.release.layout import Release
 from kg.store.local import LocalStore
 
@@ -70,3 +73,69 @@ def test_checksums_file_is_what_sha256sum_checks(release: Release) -> None:
     checked = subprocess.run(["sha256sum", "--check", "--strict", CHECKSUMS], cwd=release.path,
                              capture_output=True, text=True, timeout=60)
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def _awkward_store() -> ox.Store:
+    """Terms whose order is easy to get wrong: an IRI that prefixes another, escapes, blank nodes, the default graph."""
+    e = "https://w3id.org/peelkg/id/"
+    iris = [ox.NamedNode(e + tail) for tail in ("a", "a/b", "a#c", "a%20b", "\u00e9")]
+    integer = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+    objects: list[ox.NamedNode | ox.BlankNode | ox.Literal] = [
+        *iris, ox.BlankNode("b1"), ox.BlankNode("b10"), ox.Literal("plain"), ox.Literal("plain", language="en"),
+        ox.Literal("quote \" back \\ tab \t line \n nul \x00 end"),
+        ox.Literal("2", datatype=integer), ox.Literal("10", datatype=integer),
+        ox.Literal("\U0001f600 ok"),
+    ]
+    graphs: list[ox.NamedNode | ox.DefaultGraph] = [A, B, ox.DefaultGraph()]
+    quads = []
+    for n, obj in enumerate(objects):
+        for k, graph in enumerate(graphs):
+            if (n + k) % 2 == 0 or k == 0:
+                quads.append(ox.Quad(iris[n % len(iris)], iris[(n + k) % 3], obj, graph))
+    quads.append(ox.Quad(ox.BlankNode("b1"), P, ox.Literal("blank subject"), A))
+    store = ox.Store()
+    store.extend(quads)
+    return store
+
+
+def _in_memory_dumps(store: ox.Store, folder: Path) -> dict[str, bytes]:
+    """The dumps as the build wrote them before they were sorted on disk: every line sorted in memory."""
+    data = store.dump(format=ox.RdfFormat.N_QUADS)
+    lines = sorted(set(data.decode("utf-8").splitlines()) - {""})
+    with (folder / "old.nq.gz").open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw,
+                                                                 compresslevel=6, mtime=0) as handle:
+        handle.write(("\n".join(lines) + "\n").encode("utf-8"))
+    triples = sorted({q.triple for q in store}, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    ox.serialize(triples, str(folder / "old.ttl"), ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    quads = sorted(store, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+    ox.serialize(quads, str(folder / "old.jsonld"), ox.RdfFormat.JSON_LD)
+    return {name: (folder / f"old.{name}").read_bytes() for name in ("nq.gz", "ttl", "jsonld")}
+
+
+@pytest.mark.parametrize("run", [2, 5, 100_000])
+def test_dumps_sorted_on_disk_are_the_bytes_sorted_in_memory_gave(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run: int
+) -> None:
+    monkeypatch.setattr("kg.release.sorted_lines.RUN", run)  # 2 and 5: many runs merged; 100,000: one run
+    store = _awkward_store()
+    expected = _in_memory_dumps(store, tmp_path)
+    assert write_nquads(store, tmp_path / "dump.nq.gz") == len(store)
+    assert write_turtle(store, tmp_path / "dump.ttl") == len({q.triple for q in store})
+    assert write_jsonld(store, tmp_path / "dump.jsonld") == len(store)
+    assert gzip.decompress((tmp_path / "dump.nq.gz").read_bytes()) == gzip.decompress(expected["nq.gz"])
+    assert (tmp_path / "dump.nq.gz").read_bytes() == expected["nq.gz"]
+    assert (tmp_path / "dump.ttl").read_bytes() == expected["ttl"]
+    assert (tmp_path / "dump.jsonld").read_bytes() == expected["jsonld"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dump.jsonld", "dump.nq.gz", "dump.ttl", "old.jsonld",
+                                                          "old.nq.gz", "old.ttl"]  # no scratch left behind
+
+
+def test_a_literal_with_a_unicode_line_separator_survives_the_nquads_dump(tmp_path: Path) -> None:
+    """Regression: the dump was split with ``str.splitlines``, which also breaks at U+2028, U+0085 and form feeds
+    that N-Quads keeps inside a literal, and so published broken lines."""
+    store = ox.Store()
+    text = ox.Literal("one\u2028two\x85three\x0cfour\x1cfive")
+    store.add(ox.Quad(S, P, text, A))
+    write_nquads(store, tmp_path / "dump.nq.gz")
+    with gzip.open(tmp_path / "dump.nq.gz", "rb") as handle:
+        assert list(ox.parse(handle, format=ox.RdfFormat.N_QUADS)) == [ox.Quad(S, P, text, A)]

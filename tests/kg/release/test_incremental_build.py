@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -11,10 +10,10 @@ import pytest
 
 from kg.cli import run_build
 from kg.model import ReportMeta
-from kg.release.dumps import CHECKSUMS, DOWNLOADS
 from kg.release.units import CACHE_DIR, UNITS_DIR, unit_key
 from kg.resources import corpus_dir, reference_dir
 from tests.conftest import run_peelkg
+from tests.kg.release.release_files import release_files
 
 REPORT = "norfolk-2016-effectiveness.txt"
 OTHER = "suffolk-2016-effectiveness.txt"
@@ -34,13 +33,8 @@ def _corpus(folder: Path) -> Path:
 
 
 def _release_files(out: Path) -> dict[str, Any]:
-    """What a release publishes, minus what names the build itself (its id and time)."""
-    current = out / "current"
-    manifest = json.loads((current / "manifest.json").read_text(encoding="utf-8"))
-    for key in ("release", "created"):
-        manifest.pop(key)
-    files = {name: (current / name).read_bytes() for name in [d.name for d in DOWNLOADS] + [CHECKSUMS]}
-    return {"manifest": manifest, **files}
+    """Every file a release publishes, minus what names the build itself (its id and time)."""
+    return release_files(out)
 
 
 def _units(out: Path) -> dict[str, int]:
