@@ -37,6 +37,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 import pyoxigraph as ox
 from rdflib import Graph, Literal, Namespace, URIRef
 
+from kg.errors import DamagedRelease
+from kg.link.judgements import Notice
 from kg.namespaces import DCAT as DCAT2
 from kg.namespaces import DCTERMS, ID, PEEL, RDF, RDFS, XSD
 from kg.query.csv_cells import neutralise_csv
@@ -240,7 +242,12 @@ def read_history(folder: Path) -> dict[str, Any]:
     for a release written before versions existed, one version (itself) without notes."""
     path = folder / HISTORY_FILE
     if path.is_file():
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(data.get("versions"), list) or not data["versions"]:
+                raise ValueError("no versions")
+        except (OSError, ValueError) as exc:
+            raise DamagedRelease(f"{HISTORY_FILE} of release {folder.name} is unreadable ({exc})") from None
         return data
     manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8")) if (folder / MANIFEST).is_file() else {}
     release = str(manifest.get("release", folder.name))
@@ -264,7 +271,7 @@ class Version:
 
     release: str
     iri: str
-    issued: str | None
+    issued: str  # RFC 3339
     notes: str | None
     previous: str | None
     kept: bool  # its folder is still there: its downloads and changelog answer
@@ -275,7 +282,8 @@ def versions(served: Path) -> list[Version]:
     found = []
     for record in reversed(read_history(served)["versions"]):
         release = str(record["release"])
-        found.append(Version(release, str(release_iri(release)), record.get("issued"), record.get("notes"),
+        issued = record.get("issued") or release_time(Path(release)).isoformat(timespec="seconds")
+        found.append(Version(release, str(release_iri(release)), issued, record.get("notes"),
                              record.get("previous"), version_folder(served, release) is not None))
     return found
 
@@ -302,19 +310,26 @@ def write_history(built: Built, store: ox.Store, folder: Path) -> dict[str, Any]
     prior = predecessor(folder)
     changelog: Changelog | None = None
     versions: list[dict[str, Any]] = []
-    if prior is not None and (prior / DUMP).is_file():
-        previous = read_history(prior)
-        versions = list(previous["versions"])
-        previous_id = str(versions[-1]["release"])
-        changelog = compare(prior / DUMP, folder / DUMP, release=release, previous=previous_id)
-        old_manifest = json.loads((prior / MANIFEST).read_text(encoding="utf-8"))
-        changelog.inputs = compare_inputs(old_manifest.get("inputs", []), inputs)
+    notes = "The first release in this data directory."
+    if prior is not None:
+        try:
+            versions = list(read_history(prior)["versions"])
+            previous_id = str(versions[-1]["release"])
+            changelog = compare(prior / DUMP, folder / DUMP, release=release, previous=previous_id)
+            old_manifest = json.loads((prior / MANIFEST).read_text(encoding="utf-8"))
+            changelog.inputs = compare_inputs(old_manifest.get("inputs", []), inputs)
+        except (OSError, ValueError, SyntaxError, KeyError, DamagedRelease) as exc:
+            # a damaged predecessor stops no build: the new release starts the list again and says why
+            built.notices.append(Notice(f"{prior.name}/{DUMP}", None, f"no changelog: the previous release is "
+                                                                      f"unreadable ({type(exc).__name__})"))
+            changelog, versions = None, []
+            notes = f"The previous release ({prior.name}) could not be read, so this one starts the list again."
     sums = read_checksums(folder)
     versions.append({
         "release": release,
         "issued": release_time(folder).isoformat(timespec="seconds"),
         "previous": changelog.previous if changelog else None,
-        "notes": changelog.notes() if changelog else "The first release in this data directory.",
+        "notes": changelog.notes() if changelog else notes,
         "years": _years(store),
         "downloads": [{"file": name, "bytes": (folder / name).stat().st_size, "sha256": digest}
                       for name, digest in sums.items()],
