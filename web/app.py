@@ -20,7 +20,7 @@ from web.settings import Settings
 BLUEPRINTS: tuple[str, ...] = (
     "web.views.pages", "web.http.security", "web.http.caching", "web.views.downloads", "web.views.dataset",
     "web.views.ontology_docs", "web.views.search", "web.views.sparql", "web.views.canned", "web.views.analytics",
-    "web.views.reconcile", "web.views.identifiers", "web.views.fragments",
+    "web.views.reconcile", "web.views.identifiers", "web.views.fragments", "web.views.releases",
 )
 
 

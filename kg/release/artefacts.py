@@ -34,7 +34,8 @@ def derivations() -> list[Derivation]:
 def artefacts() -> list[Artefact]:
     from kg.release.definitions import write_definitions
     from kg.release.dumps import write_dumps  # before void: the description lists the downloads
+    from kg.release.history import write_history  # after dumps (it compares them), before void (it describes it)
     from kg.release.search import write_index
     from kg.release.void import write_void
 
-    return [write_dumps, write_definitions, write_index, write_void]
+    return [write_dumps, write_definitions, write_index, write_history, write_void]

@@ -18,14 +18,17 @@ are the dataset's (``/id/dataset``) and fragments of it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 
+from kg.link.mapping import PUBLISHER as INSPECTORATE
+from kg.link.mapping import PUBLISHER_NAME as INSPECTORATE_NAME
 from kg.link.mapping import WIKIDATA
+from kg.link.reference import csv_rows
 from kg.namespaces import (
     BASE,
     DCAT,
@@ -46,10 +49,13 @@ from kg.namespaces import (
     SKOS,
     VOID,
     XSD,
+    organisation_iri,
 )
 from kg.query.fragments import SPEC as TPF_SPEC
 from kg.release.canonical import canonical_turtle
-from kg.release.dumps import DOWNLOADS, Download, read_checksums
+from kg.release.dumps import DOWNLOADS, Download, download, read_checksums
+from kg.release.history import YEARS, describe_versions, release_time
+from kg.resources import reference_dir
 from kg.store.loaded import LoadedStore
 from kg.store.local import Store
 
@@ -74,6 +80,7 @@ FILE_TYPES = {"application/n-quads": "RDF_N_QUADS", "text/turtle": "RDF_TURTLE",
 W3C_FORMATS = {"application/n-quads": "N-Quads", "text/turtle": "Turtle", "application/ld+json": "JSON-LD"}
 ENGLAND_AND_WALES = ONS_GEOGRAPHY["K04000001"]
 DCAT_VERSION = URIRef(str(DCAT) + "version")
+CONTACT = URIRef(f"{DATASET}#contact")
 
 TITLE = "PEEL police inspection findings"
 DESCRIPTION_TEXT = (
@@ -135,8 +142,7 @@ _CLASSES = "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP
 _PROPERTIES = "SELECT ?p (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?p"
 _LINKS = ("SELECT ?p ?space (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?o) && "
           "STRSTARTS(STR(?o), ?space)) } GROUP BY ?p ?space")
-_YEARS = ("PREFIX peel: <https://w3id.org/peelkg/def/peel#>\n"
-          "SELECT (MIN(?y) AS ?first) (MAX(?y) AS ?last) WHERE { ?i a peel:Inspection ; peel:year ?y }")
+_YEARS = YEARS  # kg.release.history records each version's years with the same query
 _EXAMPLE = "SELECT ?type ?s WHERE { ?s a ?type } ORDER BY ?s LIMIT 1"
 
 
@@ -180,29 +186,19 @@ def distribution_files(folder: Path) -> list[DistributionFile]:
             for d in DOWNLOADS if (folder / d.name).is_file() and d.name in sums]
 
 
-def release_time(folder: Path) -> datetime:
-    """When the release in ``folder`` was built, read from its id (``kg.release.build.release_id``); else now.
-
-    >>> release_time(Path(".building-20261128T094635612821Z")).isoformat()
-    '2026-11-28T09:46:35.612821+00:00'
-    """
-    stamp = folder.name.removeprefix(".building-")
-    try:
-        return datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
-    except ValueError:
-        return datetime.now(UTC)
-
-
 def _nonneg(n: int) -> Literal:
     return Literal(n, datatype=XSD.nonNegativeInteger)
 
 
-def _distribution(graph: Graph, item: DistributionFile, stats: Statistics) -> URIRef:
+def _distribution(graph: Graph, item: DistributionFile, stats: Statistics | None, *, dataset: URIRef = DATASET,
+                  release: str | None = None) -> URIRef:
+    """A download of ``dataset``: of the current release at ``/download/{file}``, or with ``release`` of that
+    version at ``/download/{release}/{file}`` (the address that stays while the release is kept)."""
     d = item.download
-    count = {"quads": stats.triples, "triples": stats.distinct_triples}.get(d.counts)
+    count = {"quads": stats.triples, "triples": stats.distinct_triples}.get(d.counts) if stats else None
     description = d.description + (f" {count} {d.counts}." if count is not None else "")
-    node = URIRef(f"{DATASET}#{d.name}")
-    url = URIRef(DOWNLOAD + d.name)
+    node = URIRef(f"{dataset}#{d.name}")
+    url = URIRef(DOWNLOAD + (f"{release}/" if release else "") + d.name)
     graph.add((node, RDF.type, DCAT.Distribution))
     graph.add((node, DCTERMS.title, Literal(d.title, lang="en")))
     graph.add((node, DCTERMS.description, Literal(description, lang="en")))
@@ -219,7 +215,7 @@ def _distribution(graph: Graph, item: DistributionFile, stats: Statistics) -> UR
     graph.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
     graph.add((checksum, SPDX.checksumValue, Literal(item.sha256, datatype=XSD.hexBinary)))
     graph.add((node, DCTERMS.license, OGL))
-    if d.content_type in W3C_FORMATS:
+    if d.content_type in W3C_FORMATS and release is None:
         graph.add((DATASET, VOID.dataDump, url))
         graph.add((DATASET, VOID.feature, URIRef("http://www.w3.org/ns/formats/" + W3C_FORMATS[d.content_type])))
     return node
@@ -257,8 +253,10 @@ def _partitions(graph: Graph, stats: Statistics) -> None:
         graph.add((node, VOID.triples, _nonneg(n)))
 
 
-def describe(stats: Statistics, files: list[DistributionFile], *, issued: datetime, version: str) -> Graph:
-    """The VoID + DCAT graph of a release whose store ``stats`` counts and whose downloads are ``files``."""
+def describe(stats: Statistics, files: list[DistributionFile], *, issued: datetime, version: str,
+             folder: Path | None = None) -> Graph:
+    """The VoID + DCAT graph of a release whose store ``stats`` counts and whose downloads are ``files``;
+    with ``folder`` (the release's), also its versions and changelog (``kg.release.history``)."""
     g = Graph()
     for prefix, namespace in {**PREFIXES, "spdx": str(SPDX), "vcard": str(VCARD), "dcatap": str(DCATAP)}.items():
         g.bind(prefix, namespace)
@@ -297,12 +295,7 @@ def describe(stats: Statistics, files: list[DistributionFile], *, issued: dateti
     for word in ("police", "PEEL", "inspection", "HMICFRS", "policing"):
         g.add((DATASET, DCAT.keyword, Literal(word, lang="en")))
     g.add((DATASET, DCTERMS.spatial, ENGLAND_AND_WALES))
-    if stats.years:
-        period = BNode()
-        g.add((DATASET, DCTERMS.temporal, period))
-        g.add((period, RDF.type, DCTERMS.PeriodOfTime))
-        g.add((period, DCAT.startDate, Literal(str(stats.years[0]), datatype=XSD.gYear)))
-        g.add((period, DCAT.endDate, Literal(str(stats.years[1]), datatype=XSD.gYear)))
+    _temporal(g, DATASET, stats.years)
     g.add((DATASET, DCAT.landingPage, URIRef(BASE)))
     g.add((DATASET, DCTERMS.conformsTo, ONTOLOGY))
     g.add((DATASET, DCTERMS.conformsTo, SHAPES))
@@ -336,8 +329,45 @@ def describe(stats: Statistics, files: list[DistributionFile], *, issued: dateti
     _linksets(g, stats)
     _partitions(g, stats)
     _dcat_ap_recommended(g, when)
+    if folder is not None:
+        describe_versions(g, folder, DATASET, _Versions(g))
     _type_objects(g)
     return g
+
+
+def _temporal(g: Graph, node: URIRef, years: tuple[int, int] | list[int] | None) -> None:
+    if years:
+        period = BNode()
+        g.add((node, DCTERMS.temporal, period))
+        g.add((period, RDF.type, DCTERMS.PeriodOfTime))
+        g.add((period, DCAT.startDate, Literal(str(years[0]), datatype=XSD.gYear)))
+        g.add((period, DCAT.endDate, Literal(str(years[1]), datatype=XSD.gYear)))
+
+
+class _Versions:
+    """What each version of the dataset states like the dataset itself (``kg.release.history.VersionDescriber``)."""
+
+    def __init__(self, g: Graph) -> None:
+        self.g = g
+
+    def common(self, node: URIRef, years: list[int] | None) -> None:
+        for prop, value in ((DCTERMS.publisher, PUBLISHER), (DCAT.contactPoint, CONTACT), (DCTERMS.license, OGL),
+                            (DCAT.theme, URIRef(EU + "data-theme/JUST")), (DCTERMS.spatial, ENGLAND_AND_WALES),
+                            (DCAT.keyword, Literal("PEEL", lang="en"))):
+            self.g.add((node, prop, value))
+        _temporal(self.g, node, years)
+
+    def distribution(self, node: URIRef, release: str, item: dict[str, Any]) -> URIRef | None:
+        entry = download(str(item["file"]))
+        if entry is None:
+            return None  # SHA256SUMS itself, or a file a later peelkg no longer offers
+        dist = _distribution(self.g, DistributionFile(entry, int(item["bytes"]), str(item["sha256"])), None,
+                             dataset=node, release=release)
+        # kept while the release is one of the newest a build keeps (kg.release.layout.prune)
+        temporary = URIRef(EU + "planned-availability/TEMPORARY")
+        self.g.add((dist, DCATAP.availability, temporary))
+        self.g.add((temporary, SKOS.prefLabel, Literal("temporary", lang="en")))
+        return dist
 
 
 # DCAT-AP 3.0.1 (range.ttl): the class each property's object must have.  Every object of these
@@ -345,7 +375,8 @@ def describe(stats: Statistics, files: list[DistributionFile], *, issued: dateti
 DCAT_AP_RANGES = {
     DCTERMS.license: DCTERMS.LicenseDocument, DCTERMS["format"]: DCTERMS.MediaTypeOrExtent,
     DCAT.mediaType: DCTERMS.MediaType, DCAT.compressFormat: DCTERMS.MediaType,
-    DCTERMS.conformsTo: DCTERMS.Standard, DCTERMS.publisher: FOAF.Agent, DCTERMS.language: DCTERMS.LinguisticSystem,
+    DCTERMS.conformsTo: DCTERMS.Standard, DCTERMS.publisher: FOAF.Agent, DCTERMS.creator: FOAF.Agent,
+    DCTERMS.language: DCTERMS.LinguisticSystem,
     DCTERMS.spatial: DCTERMS.Location, DCAT.landingPage: FOAF.Document, FOAF.homepage: FOAF.Document,
     DCAT.theme: SKOS.Concept, DCAT.themeTaxonomy: SKOS.ConceptScheme, DCAT.endpointDescription: RDFS.Resource,
     DCAT.contactPoint: VCARD.Kind, SPDX.algorithm: SPDX.ChecksumAlgorithm, DCATAP.availability: SKOS.Concept,
@@ -360,9 +391,26 @@ def _type_objects(g: Graph) -> None:
                 g.add((obj, RDF.type, cls))
 
 
+AGENTS_CSV = "agents.csv"  # data/reference: each agent's ADMS publisher type, with its source
+
+
+def _creator(g: Graph) -> None:
+    """The inspectorate wrote the reports and gave the grades: the dataset's creator, typed as its row of
+    ``agents.csv`` says (an ADMS publisher type, DCAT-AP's recommended ``dcterms:type`` of an agent)."""
+    g.add((DATASET, DCTERMS.creator, INSPECTORATE))
+    g.add((INSPECTORATE, FOAF.name, Literal(INSPECTORATE_NAME, lang="en")))
+    for _line, row in csv_rows(reference_dir() / AGENTS_CSV, ("agent", "adms_type", "type_label", "source")):
+        if organisation_iri(row["agent"]) == INSPECTORATE:
+            kind = URIRef(row["adms_type"])
+            g.add((INSPECTORATE, DCTERMS.type, kind))
+            g.add((INSPECTORATE, RDFS.seeAlso, URIRef(row["source"])))
+            g.add((kind, SKOS.prefLabel, Literal(row["type_label"], lang="en")))
+
+
 def _dcat_ap_recommended(g: Graph, when: Literal) -> None:
     """What DCAT-AP 3.0.1 recommends beyond the mandatory (shapes_recommended.ttl)."""
-    contact = URIRef(f"{DATASET}#contact")
+    _creator(g)
+    contact = CONTACT
     g.add((contact, RDF.type, VCARD.Organization))
     g.add((contact, VCARD.fn, Literal("The peelkg project")))
     g.add((contact, VCARD.hasURL, URIRef(BASE)))
@@ -400,7 +448,7 @@ def write_void(built: Built, store: ox.Store, folder: Path) -> dict[str, Any]:
     """
     stats = statistics(LoadedStore(store))
     graph = describe(stats, distribution_files(folder), issued=release_time(folder),
-                     version=folder.name.removeprefix(".building-"))
+                     version=folder.name.removeprefix(".building-"), folder=folder)
     (folder / VOID_FILE).write_bytes(canonical_turtle(graph))  # the same bytes in every process
     return {"void": {"file": VOID_FILE, "triples": stats.triples}}
 

@@ -85,17 +85,18 @@ def test_ontology_defines_the_agreed_terms(ontology: Graph) -> None:
         "Force", "PartnerOrganisation", "Inspection", "Report", "Question", "Judgement", "Statement", "Finding",
         "AreaForImprovement", "CauseOfConcern", "Recommendation", "Theme", "ThemeTag", "Grade", "Pillar",
         "OrganisationType", "ReportSection", "GradeClaim", "InspectionCycle", "AreaOfPolicing", "InnovativePractice",
+        "Change",
     }
     objects = {
         "force", "pillar", "question", "inspection", "report", "sourceReport", "grade", "theme", "themeTag",
         "taggedTheme", "duplicateOf", "conflictsWith", "conflictingClaim",
         "claimedGrade", "mentions", "worksWith", "organisationType",
-        "gradeScale", "cycle", "cycleScale", "leadsTo",
+        "gradeScale", "cycle", "cycleScale", "leadsTo", "hasChange", "changed", "gradeBefore", "gradeAfter",
     }
     data = {
         "policeUkId", "onsCode", "region", "wikidataId", "year", "questionNumber", "ordinal", "text", "startOffset",
         "endOffset", "line", "rank", "notGradedReason", "carriedForward", "matchedLabel", "mentionCount",
-        "repeatedParagraphs", "textCue", "graded",
+        "repeatedParagraphs", "textCue", "graded", "changeKind", "triplesAdded", "triplesRemoved",
     }
     assert set(terms(ontology, OWL.Class)) == {PEEL[n] for n in classes}
     assert set(terms(ontology, OWL.ObjectProperty)) == {PEEL[n] for n in objects}

@@ -30,7 +30,8 @@ bp = Blueprint("dataset", __name__)
 bp.after_request(vary_on_accept)
 
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file (sitemaps.org)
-SITE_PAGES = ("/", "/dataset", "/download/", "/def/peel", "/def/shapes", "/validation", "/forces", "/themes")
+SITE_PAGES = ("/", "/dataset", "/download/", "/def/peel", "/def/shapes", "/validation", "/forces", "/themes",
+              "/releases")
 RDF_FORMATS = [f for f in FORMATS if f.is_rdf]
 
 

@@ -133,3 +133,14 @@ def test_dataset_is_dcat_with_licence_publisher_and_service(description: Graph) 
     assert all((service, RDF.type, DCAT.DataService) in description for service in services)
     assert {description.value(service, DCAT.endpointURL) for service in services} == {
         URIRef("https://w3id.org/peelkg/sparql"), URIRef("https://w3id.org/peelkg/fragments")}
+
+
+def test_the_inspectorate_is_the_creator_typed_as_its_reference_row_says(small: LoadedStore) -> None:
+    g = describe(statistics(small), [], issued=datetime(2026, 1, 1, tzinfo=UTC), version="v")
+    creator = g.value(DATASET, DCTERMS.creator)
+    assert creator == ID["organisation/hmicfrs"]
+    kind = URIRef("http://purl.org/adms/publishertype/NationalAuthority")
+    assert g.value(creator, DCTERMS.type) == kind and (kind, RDF.type, SKOS.Concept) in g
+    assert g.value(creator, URIRef("http://www.w3.org/2000/01/rdf-schema#seeAlso")) == URIRef(
+        "https://hmicfrs.justiceinspectorates.gov.uk/about-us/what-we-do/")
+    assert g.value(DATASET, DCTERMS.publisher) != creator  # the project publishes; the inspectorate wrote
