@@ -15,7 +15,9 @@ def release_files(out: Path) -> dict[str, bytes]:
     """The bytes of every file of the release ``out`` designates (a data directory or a release folder).
 
     What names the build itself is replaced by a placeholder: the release id, the manifest's
-    ``created`` time and the issue time read from the id.  The store is a database whose files
+    ``created`` time and the issue time read from the id; in a data directory, the ids and issue times
+    of the earlier releases it holds too (a release's version history names its predecessors), newest first
+    as ``<RELEASE-1>``, ``<RELEASE-2>``… (their times all as ``<ISSUED>``).  The store is a database whose files
     carry their own ids and logs, so it is compared by its quads (sorted N-Quads) instead;
     the lease file is a lock, not content.
     """
@@ -24,6 +26,12 @@ def release_files(out: Path) -> dict[str, bytes]:
     rid, created = manifest["release"], manifest["created"]
     stamps = {rid: "<RELEASE>", created: "<CREATED>",
               release_time(Path(rid)).isoformat(timespec="seconds"): "<ISSUED>"}
+    earlier = sorted((p.name for p in (out / "releases").iterdir() if p.name != rid), reverse=True) \
+        if (out / "releases").is_dir() else []
+    for n, other in enumerate(earlier, 1):
+        stamps[other] = f"<RELEASE-{n}>"
+        # one placeholder for every issue time: two builds within one second share theirs
+        stamps.setdefault(release_time(Path(other)).isoformat(timespec="seconds"), "<ISSUED>")
     files: dict[str, bytes] = {}
     for path in sorted(current.rglob("*")):
         name = path.relative_to(current).as_posix()

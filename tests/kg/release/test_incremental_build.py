@@ -48,8 +48,22 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
+def clean_first(inputs: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A clean build into an empty data directory: a first release, with no predecessor."""
+    out = tmp_path_factory.mktemp("clean-first")
+    run_build([inputs], out, quiet=True, cache=False)
+    assert not (out / CACHE_DIR).exists()
+    return _release_files(out)
+
+
+@pytest.fixture(scope="module")
 def clean(inputs: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A second clean build over a first of the same inputs: what a rebuild from the cache must equal.
+
+    A release's version history (``changes.json``, the versions in ``void.ttl``) names what was published
+    before it, so a rebuild is compared with a clean build that followed the same predecessor."""
     out = tmp_path_factory.mktemp("clean")
+    run_build([inputs], out, quiet=True, cache=False)
     run_build([inputs], out, quiet=True, cache=False)
     assert not (out / CACHE_DIR).exists()
     return _release_files(out)
@@ -83,7 +97,8 @@ def test_one_changed_report_is_the_only_one_mapped_again(inputs: Path, tmp_path:
     assert len(set(after) - set(before)) == 2  # Suffolk's new unit; its old one is pruned
     assert len(after) == 4
 
-    fresh = tmp_path / "fresh"
+    fresh = tmp_path / "fresh"  # clean builds of the same two versions of the inputs
+    run_build([inputs], fresh, quiet=True, cache=False)
     run_build([changing], fresh, quiet=True, cache=False)
     assert _release_files(out) == _release_files(fresh)
     assert _release_files(out)["dump.ttl"] != b""
@@ -114,10 +129,11 @@ def test_the_cache_key_follows_every_input_of_a_report(tmp_path: Path, monkeypat
     assert unit_key(report, meta, [forces]) != key
 
 
-def test_release_bytes_do_not_depend_on_the_hash_seed(inputs: Path, clean: dict[str, Any], tmp_path: Path) -> None:
+def test_release_bytes_do_not_depend_on_the_hash_seed(inputs: Path, clean_first: dict[str, Any],
+                                                       tmp_path: Path) -> None:
     for seed in ("1", "4242"):
         out = tmp_path / seed
         args = ("build", str(inputs), "--out", str(out), "--quiet", "--no-cache")
         result = run_peelkg(*args, env={"PYTHONHASHSEED": seed})
         assert result.returncode == 0, result.stderr
-        assert _release_files(out) == clean
+        assert _release_files(out) == clean_first
