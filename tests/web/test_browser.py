@@ -102,7 +102,10 @@ def test_two_forces_compared_from_the_form(browser: Tab, live_server: str) -> No
     text = browser.evaluate("document.body.innerText")
     assert "Headline grades by pillar and year" in text
     headers = browser.evaluate("Array.from(document.querySelectorAll('table.compare thead th')).map(t => t.innerText)")
-    assert headers == ["Year", "Pillar", "Norfolk Constabulary", "Suffolk Constabulary"]
+    assert headers == ["Pillar", "Norfolk Constabulary", "Suffolk Constabulary"]  # a year heads its rows
+    years = browser.evaluate("Array.from(document.querySelectorAll('table.compare th[scope=rowgroup]'))"
+                             ".map(t => t.innerText)")
+    assert years == ["2017", "2016", "2015"]
 
 
 def test_a_result_table_is_filtered_and_sorted_from_the_keyboard(browser: Tab, live_server: str) -> None:
