@@ -96,7 +96,7 @@ def test_charts_are_seen_in_chromium(live_server: str, browser: object) -> None:
     page.goto(live_server + "/analytics")
     for role, name in (("img", "National distribution of overall grades by year and pillar"),
                        ("group", "Themes tagged on the same statements")):
-        chart = page.get_by_role(role, name=name)  # type: ignore[arg-type]
+        chart = page.get_by_role(role, name=name)
         box = chart.bounding_box()
         assert box is not None and box["width"] > 300 and box["height"] > 150, name
         assert box["x"] + box["width"] <= 1100  # scaled into the page, not overflowing
