@@ -99,9 +99,9 @@ def test_page_meets_wcag_aa_and_fits_the_screen(browser: Tab, axe: str, live_ser
     browser.screenshot(f"{page}-{width}")
     violations = run_axe(browser, axe)
     assert violations == [], f"{PAGES[page]} at {WIDTHS[width]} px:\n{describe(violations)}"
+    cut = browser.page.evaluate(CUT_OFF, {"width": WIDTHS[width], "whole": page in WHOLE_ON_A_PHONE})
+    assert cut == [], f"{PAGES[page]} at {WIDTHS[width]} px: cut off at the screen's edge: {cut}"
     for screen in (WIDTHS[width], *([SMALLEST] if width == "phone" else [])):
         browser.resize(screen)
         scroll_width = browser.evaluate("document.documentElement.scrollWidth")
         assert scroll_width <= screen, f"{PAGES[page]} is {scroll_width} px wide on a {screen} px screen"
-    cut = browser.evaluate(CUT_OFF, {"width": WIDTHS[width], "whole": page in WHOLE_ON_A_PHONE})
-    assert cut == [], f"{PAGES[page]} at {WIDTHS[width]} px: cut off at the screen's edge: {cut}"
