@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 SVG_NS = "http://www.w3.org/2000/svg"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442")
 GRADE_COLOURS = {
     "Outstanding": "#1b7837",
     "Good": "#7fbf7b",
@@ -30,8 +29,8 @@ GRADE_COLOURS = {
     "Inadequate": "#b2182b",
 }
 BACKGROUND = "#ffffff"  # the page's paper colour, behind every chart
-# Lines whose end labels are written in their own colour: darker shades of PALETTE's hues, each at least
-# 4.5:1 against BACKGROUND (text contrast, WCAG 2.2 1.4.3), so marks pass 3:1 (1.4.11) as well.
+# Lines and points: the colour-blind-safe Okabe–Ito hues, darkened until each is at least 4.5:1 against
+# BACKGROUND (text contrast, WCAG 2.2 1.4.3), so marks pass 3:1 (1.4.11) with room to spare.
 SERIES_COLOURS = ("#0072B2", "#A65E00", "#00795C", "#A8427F", "#5C3C92", "#3A3A3A")
 COMMUNITY_COLOURS = (*SERIES_COLOURS, "#B2182B")  # network nodes: every one at least 3:1 on BACKGROUND (1.4.11)
 GRID_COLOUR = "#8c8c8c"  # level rules of the grade panels: 3.4:1
