@@ -39,8 +39,8 @@ ACTIVITIES: dict[str, tuple[str, str]] = {
         "Grade changes",
         "For each force, pillar and question number (0: the pillar's overall judgement), successive graded "
         "judgements are paired in year order, skipping years without a grade. The change is the later grade's "
-        "peel:rank minus the earlier one's on the later grade's scale (a grade of another scale is first mapped "
-        "with skos:closeMatch or skos:exactMatch): improved when positive, declined when negative, else stable.",
+        "rank on its grading scale minus the earlier one's (a grade of another scale is first mapped to its "
+        "match on the later grade's scale): improved when positive, declined when negative, else stable.",
     ),
     "grade-distribution": (
         "National grade distribution",
@@ -50,10 +50,11 @@ ACTIVITIES: dict[str, tuple[str, str]] = {
     "force-similarity": (
         "Force similarity",
         "Grade similarity: over the questions both forces were graded on (same year, pillar, question number "
-        "and scale; at least {min_shared}), 1 minus the mean absolute difference of peel:rank divided by the "
-        "scale's span. Theme similarity: cosine of the two forces' counts of findings and areas for improvement "
-        "per theme (only when both have report text). Score: the mean of the parts present. Each force keeps "
-        "its {k} most similar forces; ties go to more shared questions, then to the IRI.",
+        "and scale; at least {min_shared}), 1 minus the mean absolute difference of their ranks on the "
+        "grading scale divided by the scale's span. Theme similarity: cosine of the two forces' counts of "
+        "findings and areas for improvement per theme (only when both have report text). Score: the mean of "
+        "the parts present. Each force keeps its {k} most similar forces; ties go to more shared questions, "
+        "then to the IRI.",
     ),
     "improvement-similarity": (
         "Similar areas for improvement",

@@ -74,8 +74,8 @@ _TEXTS = _PREFIXES + """SELECT DISTINCT ?s ?text WHERE {
 }"""
 _CONTEXTS = _PREFIXES + "SELECT DISTINCT ?s ?context WHERE { ?s peel:text ?t ; peel:inspection/rdfs:label ?context }"
 # Labels of the classes the vocabulary graph does not label (it labels every peel: class).
-_OTHER_CLASSES = {"http://www.w3.org/2004/02/skos/core#ConceptScheme": "Concept scheme",
-                  "http://www.w3.org/2004/02/skos/core#Concept": "Concept",
+_OTHER_CLASSES = {"http://www.w3.org/2004/02/skos/core#ConceptScheme": "List of terms",
+                  "http://www.w3.org/2004/02/skos/core#Concept": "Term",
                   "http://www.w3.org/ns/org#Organization": "Organisation"}
 _LABEL_ORDER = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2000/01/rdf-schema#label",
                 "http://purl.org/dc/terms/title")

@@ -18,7 +18,7 @@ from typing import Any
 from rdflib import URIRef
 
 from kg.analytics.facts import local_name, slug_of
-from kg.namespaces import ANALYTICS_GRAPH, ID, sparql_prefixes
+from kg.namespaces import ANALYTICS_GRAPH, ID, doc_path, sparql_prefixes
 from kg.query.canned import get_query
 from kg.store.local import Store
 from web.present.charts import GRADE_COLOURS, NetNode, Series, grade_timeline, network, stacked_bars
@@ -145,9 +145,10 @@ def _network(store: Store, name: str, chart_id: str, title: str, focus: URIRef |
     drawn = [link for link in links if link[0] in keys and link[1] in keys]
     cut = f" The {len(shown)} most linked of {len(nodes)} members are drawn." if len(shown) < len(nodes) else ""
     description = (f"{len(nodes)} members and {len(links)} links; circles grow with the number of statements "
-                   f"linking a member, lines thicken with a link's weight, colours mark communities.{cut} "
+                   f"linking a member, arcs thicken with a link's weight, colours mark communities; each member "
+                   f"links to its page.{cut} "
                    "The table that follows lists the same figures.")
-    drawing = [NetNode(n["iri"], n["label"], n["weighted"], n["community"]) for n in shown]
+    drawing = [NetNode(n["iri"], n["label"], n["weighted"], n["community"], doc_path(n["iri"])) for n in shown]
     chart = network(chart_id, title, description, drawing, drawn) if shown else ""
     label = {n["iri"]: n["label"] for n in nodes}
     return {"nodes": shown, "links": [{"a": label.get(a, a), "b": label.get(b, b), "weight": w} for a, b, w in drawn],
@@ -215,13 +216,10 @@ def force_analytics(store: Store, force: URIRef) -> dict[str, Any] | None:
         series[g["pillar"]][g["year"]] = g["rank"]
     years = sorted({g["year"] for g in grades})
     name = slug_of(force)
-    chart = grade_timeline(
-        f"chart-grades-{name}", "Overall grades over time, by pillar",
-        "One line per pillar across the PEEL years, from inadequate (bottom) to outstanding (top); "
-        "the table that follows lists the same grades.",
-        [Series(label, points) for label, points in sorted(series.items())], levels, years) if grades and levels else ""
+    charts = [grade_timeline(f"chart-grades-{name}-{i}", Series(label, points), levels, years)
+              for i, (label, points) in enumerate(sorted(series.items()), 1)] if levels else []
     names = store.select(FORCE_NAME, {"f": force}).rows
-    return {"name": str(names[0]["name"]) if names else slug_of(force), "grades": grades, "chart": chart,
+    return {"name": str(names[0]["name"]) if names else slug_of(force), "grades": grades, "charts": charts,
             "changes": changes, "similar": similar, "years": years}
 
 

@@ -14,13 +14,13 @@ True
 from __future__ import annotations
 
 import math
+import textwrap
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 SVG_NS = "http://www.w3.org/2000/svg"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442")
 GRADE_COLOURS = {
     "Outstanding": "#1b7837",
     "Good": "#7fbf7b",
@@ -28,31 +28,40 @@ GRADE_COLOURS = {
     "Requires improvement": "#f1a340",
     "Inadequate": "#b2182b",
 }
-MARKERS = ("circle", "square", "diamond", "triangle")
 BACKGROUND = "#ffffff"  # the page's paper colour, behind every chart
-# Lines whose end labels are written in their own colour: darker shades of PALETTE's hues, each at least
-# 4.5:1 against BACKGROUND (text contrast, WCAG 2.2 1.4.3), so marks pass 3:1 (1.4.11) as well.
+# Lines and points: the colour-blind-safe Okabe–Ito hues, darkened until each is at least 4.5:1 against
+# BACKGROUND (text contrast, WCAG 2.2 1.4.3), so marks pass 3:1 (1.4.11) with room to spare.
 SERIES_COLOURS = ("#0072B2", "#A65E00", "#00795C", "#A8427F", "#5C3C92", "#3A3A3A")
+COMMUNITY_COLOURS = (*SERIES_COLOURS, "#B2182B")  # network nodes: every one at least 3:1 on BACKGROUND (1.4.11)
+GRID_COLOUR = "#8c8c8c"  # level rules of the grade panels: 3.4:1
+LINK_COLOUR = "#767676"  # network links: 4.5:1
+OUTLINE = "#3a3a3a"  # around bar segments and swatches, whose fills may be lighter than 3:1
+FLUID_MIN_WIDTH = 296  # the narrowest column a chart that takes its column's width is laid out for (a 320 px screen)
 
 
 def _fmt(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
-def _canvas(chart_id: str, width: int, height: int, title: str, description: str) -> ET.Element:
+def _canvas(chart_id: str, width: int, height: int, title: str, description: str, role: str = "img") -> ET.Element:
+    """The chart's root: drawn at ``width`` and scaled to its column, or, with ``width`` 0, as wide as its column
+    at every size (text keeps its pixel size; the drawing lays out in percentages).  ``role="group"`` for a
+    chart holding links, whose children a picture's role would hide."""
+    size = {"width": "100%"} if width == 0 else {"viewBox": f"0 0 {width} {height}", "width": str(width)}
     svg = ET.Element("svg", {
-        "xmlns": SVG_NS, "role": "img", "viewBox": f"0 0 {width} {height}", "width": str(width),
-        "height": str(height), "aria-labelledby": f"{chart_id}-title {chart_id}-desc", "id": chart_id,
-        "font-family": FONT, "font-size": "12", "class": "peel-chart",
+        "xmlns": SVG_NS, "role": role, **size, "height": str(height),
+        "aria-labelledby": f"{chart_id}-title {chart_id}-desc", "id": chart_id,
+        "font-family": FONT, "font-size": "12", "class": "peel-chart" + (" fluid" if width == 0 else ""),
     })
     ET.SubElement(svg, "title", {"id": f"{chart_id}-title"}).text = title
     ET.SubElement(svg, "desc", {"id": f"{chart_id}-desc"}).text = description
     return svg
 
 
-def _text(parent: ET.Element, x: float, y: float, text: str, **attrs: str) -> ET.Element:
+def _text(parent: ET.Element, x: float | str, y: float, text: str, **attrs: str) -> ET.Element:
+    """A text element at ``x`` (user units, or a string such as ``"50%"``), ``y``."""
     names = {k.replace("_", "-"): v for k, v in attrs.items()}
-    element = ET.SubElement(parent, "text", {"x": _fmt(x), "y": _fmt(y), **names})
+    element = ET.SubElement(parent, "text", {"x": x if isinstance(x, str) else _fmt(x), "y": _fmt(y), **names})
     element.text = text
     return element
 
@@ -96,68 +105,62 @@ class Series:
     points: Mapping[int, int]  # year → rank on the scale
 
 
-def grade_timeline(
-    chart_id: str, title: str, description: str, series: Sequence[Series], levels: Sequence[tuple[int, str]],
-    years: Sequence[int],
-) -> str:
-    """Lines of grades over years: one line per series, the scale's levels as rows (best on top).
+PANEL_WIDTH = 320  # a panel's width in CSS px: one fits a 390 px phone unscaled, three sit side by side on a desktop
+PANEL_FONT = 13  # still 12 px when a 320 px screen scales the panel down to its column
 
-    ``levels`` are (rank, label) pairs of the grading scale; points on the same level and year
-    are nudged apart so that each line stays visible.
+
+def grade_timeline(
+    chart_id: str, series: Series, levels: Sequence[tuple[int, str]], years: Sequence[int],
+) -> str:
+    """One panel of a small multiple: a series' grades over ``years``, the scale's levels as rows (best on top).
+
+    Each series gets a panel of its own, drawn on the same levels and years as the others, so that lines
+    never lie on top of each other and panels compare at a glance (decision 0110).  ``levels`` are (rank,
+    label) pairs of the grading scale.  The panel's title is the series' label; its description says
+    every grade in words.
+
+    >>> svg = grade_timeline("p", Series("Efficiency", {2015: 3, 2016: 2}), [(3, "Good"), (2, "Requires improvement")],
+    ...                      [2015, 2016])
+    >>> "Efficiency: 2015 Good, 2016 Requires improvement." in svg, svg.count("<circle")
+    (True, 2)
     """
-    width, left, right, top, row = 640, 170, 150, 28, 44
-    height = top + row * max(len(levels) - 1, 1) + 48
-    svg = _canvas(chart_id, width, height, title, description)
-    ranks = sorted(r for r, _ in levels)
+    width, left, right, top, row = PANEL_WIDTH, 176, 18, 44, 30
+    names = dict(levels)
+    ranks = sorted(names)
     lowest, highest = ranks[0], ranks[-1]
     span = max(highest - lowest, 1)
+    plot = row * max(len(ranks) - 1, 1)
+    height = top + plot + 40
+    said = ", ".join(f"{year} {names.get(rank, 'not graded')}" for year in years
+                     if (rank := series.points.get(year)) is not None)
+    svg = _canvas(chart_id, width, height, series.label, f"{series.label}: {said}.")
+    svg.set("font-size", str(PANEL_FONT))
     xs = {year: left + (width - left - right) * (i / max(len(years) - 1, 1)) for i, year in enumerate(years)}
+    if len(years) == 1:
+        xs = {years[0]: (left + width - right) / 2}
 
     def y_of(rank: float) -> float:
-        return top + (highest - rank) / span * row * max(len(levels) - 1, 1)
+        return top + (highest - rank) / span * plot
 
-    axes = ET.SubElement(svg, "g", {"class": "axes", "stroke": "#bbbbbb"})
+    _text(svg, 0, 18, series.label, font_weight="bold", font_size="15")
+    axes = ET.SubElement(svg, "g", {"class": "axes", "stroke": GRID_COLOUR})
     for rank, label in levels:
-        ET.SubElement(axes, "line", {"x1": str(left - 10), "x2": str(width - right + 10), "y1": _fmt(y_of(rank)),
+        ET.SubElement(axes, "line", {"x1": str(left - 6), "x2": str(width - right + 6), "y1": _fmt(y_of(rank)),
                                      "y2": _fmt(y_of(rank)), "stroke-dasharray": "2 3"})
-        _text(svg, left - 16, y_of(rank) + 4, label, text_anchor="end")
+        _text(svg, left - 12, y_of(rank) + 4, label, text_anchor="end")
     for year, x in xs.items():
-        _text(svg, x, height - 16, str(year), text_anchor="middle", font_weight="bold")
-    nudge = {label: (i - (len(series) - 1) / 2) * 4.0 for i, label in enumerate(s.label for s in series)}
-    ends: list[tuple[float, str, str, ET.Element]] = []
-    for i, s in enumerate(series):
-        colour, marker = SERIES_COLOURS[i % len(SERIES_COLOURS)], MARKERS[i % len(MARKERS)]
-        group = ET.SubElement(svg, "g", {"class": "series", "data-series": s.label})
-        points = [(xs[y], y_of(s.points[y]) + nudge[s.label]) for y in years if y in s.points]
-        if len(points) > 1:
-            ET.SubElement(group, "polyline", {
-                "points": " ".join(f"{_fmt(x)},{_fmt(y)}" for x, y in points), "fill": "none",
-                "stroke": colour, "stroke-width": "2.5",
-            })
-        for x, y in points:
-            _marker(group, marker, x, y, colour)
-        if points:
-            ends.append((points[-1][1], s.label, colour, group))
-    last = -1e9
-    for y, label, colour, group in sorted(ends, key=lambda e: e[0]):  # keep end labels 14 px apart
-        y = max(y, last + 14)
-        last = y
-        _text(group, max(xs.values()) + 14, y + 4, label, fill=colour, font_weight="bold")
+        _text(svg, x, height - 12, str(year), text_anchor="middle", font_weight="bold")
+    colour = SERIES_COLOURS[0]
+    group = ET.SubElement(svg, "g", {"class": "series", "data-series": series.label})
+    points = [(xs[y], y_of(series.points[y])) for y in years if y in series.points]
+    if len(points) > 1:
+        ET.SubElement(group, "polyline", {
+            "points": " ".join(f"{_fmt(x)},{_fmt(y)}" for x, y in points), "fill": "none",
+            "stroke": colour, "stroke-width": "2.5",
+        })
+    for x, y in points:
+        ET.SubElement(group, "circle", {"cx": _fmt(x), "cy": _fmt(y), "r": "5.5", "fill": colour})
     return _render(svg)
-
-
-def _marker(parent: ET.Element, kind: str, x: float, y: float, colour: str) -> None:
-    size = 5.5
-    if kind == "circle":
-        ET.SubElement(parent, "circle", {"cx": _fmt(x), "cy": _fmt(y), "r": _fmt(size), "fill": colour})
-        return
-    if kind == "square":
-        corners = [(x - size, y - size), (x + size, y - size), (x + size, y + size), (x - size, y + size)]
-    elif kind == "diamond":
-        corners = [(x, y - size * 1.3), (x + size * 1.3, y), (x, y + size * 1.3), (x - size * 1.3, y)]
-    else:
-        corners = [(x, y - size * 1.3), (x + size * 1.2, y + size), (x - size * 1.2, y + size)]
-    ET.SubElement(parent, "polygon", {"points": " ".join(f"{_fmt(a)},{_fmt(b)}" for a, b in corners), "fill": colour})
 
 
 # --- distributions ------------------------------------------------------------------------------
@@ -169,37 +172,47 @@ def stacked_bars(
 ) -> str:
     """Horizontal bars, one per row, split into counted categories (each bar scaled to 100%).
 
-    ``rows`` are (row label, [(category, count), …]); counts are written inside their segment.
+    ``rows`` are (row label, [(category, count), …]); each row's label stands above its bar and counts are
+    written inside segments wide enough for them.  The drawing takes the width of its column (bars are laid out
+    in percentages, text in pixels), so its text keeps its size on any screen; each segment is outlined, so that
+    light grade colours still stand out from the page (decision 0110).
     """
-    width, left, right, top, bar, gap = 640, 150, 20, 40, 22, 8
-    height = top + len(rows) * (bar + gap) + 10
-    svg = _canvas(chart_id, width, height, title, description)
+    bar, label, gap = 22, 18, 10
     categories = list(dict.fromkeys(c for _, parts in rows for c, _ in parts))
-    x = left
-    for category in categories:  # legend
-        colour = colours.get(category, "#999999")
-        ET.SubElement(svg, "rect", {"x": str(x), "y": "8", "width": "12", "height": "12", "fill": colour})
-        _text(svg, x + 16, 18, category)
-        x += 24 + 7 * len(category)
-    usable = width - left - right
-    for i, (label, parts) in enumerate(rows):
-        y = top + i * (bar + gap)
-        _text(svg, left - 8, y + bar / 2 + 4, label, text_anchor="end")
+    legend: list[tuple[str, float, float]] = []  # category, x, y: wrapped to fit the narrowest phone column
+    x, y = 0.0, 8.0
+    for category in categories:
+        room = 22 + 7.5 * len(category)
+        if x and x + room > FLUID_MIN_WIDTH:
+            x, y = 0.0, y + 20
+        legend.append((category, x, y))
+        x += room + 14
+    top = y + 30
+    height = top + len(rows) * (label + bar + gap)
+    svg = _canvas(chart_id, 0, int(height), title, description)
+    for category, lx, ly in legend:
+        ET.SubElement(svg, "rect", {"x": _fmt(lx), "y": _fmt(ly), "width": "14", "height": "14",
+                                    "fill": colours.get(category, "#999999"), "stroke": OUTLINE})
+        _text(svg, lx + 20, ly + 12, category)
+    for i, (row_label, parts) in enumerate(rows):
+        y = top + i * (label + bar + gap)
+        group = ET.SubElement(svg, "g", {"class": "bar", "data-row": row_label})
+        _text(group, 0, y + 13, row_label, font_weight="bold")
         total = sum(count for _, count in parts) or 1
-        offset = float(left)
-        group = ET.SubElement(svg, "g", {"class": "bar", "data-row": label})
+        offset = 0.0
         for category, count in parts:
             if count <= 0:
                 continue
-            length = usable * count / total
+            share = 99.5 * count / total  # percent of the width, leaving room for the outline's right edge
             colour = colours.get(category, "#999999")
-            rect = ET.SubElement(group, "rect", {"x": _fmt(offset), "y": str(y), "width": _fmt(length),
-                                                 "height": str(bar), "fill": colour})
-            ET.SubElement(rect, "title").text = f"{label}: {count} {category}"
-            if length >= 18:
-                _text(group, offset + length / 2, y + bar / 2 + 4, str(count), text_anchor="middle",
+            rect = ET.SubElement(group, "rect", {"x": f"{_fmt(offset)}%", "y": _fmt(y + label),
+                                                 "width": f"{_fmt(share)}%", "height": str(bar), "fill": colour,
+                                                 "stroke": OUTLINE})
+            ET.SubElement(rect, "title").text = f"{row_label}: {count} {category}"
+            if share >= 9:
+                _text(group, f"{_fmt(offset + share / 2)}%", y + label + bar / 2 + 4, str(count), text_anchor="middle",
                       fill=text_colour(colour))
-            offset += length
+            offset += share
     return _render(svg)
 
 
@@ -227,15 +240,6 @@ def value_bars(chart_id: str, title: str, description: str, rows: Sequence[tuple
     return _render(svg)
 
 
-def shorten(label: str, limit: int = 34) -> str:
-    """``label`` cut to ``limit`` characters with an ellipsis (the full text stays in titles and tables).
-
-    >>> shorten("Independent Police Complaints Commission", 20)
-    'Independent Police…'
-    """
-    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
-
-
 # --- networks -----------------------------------------------------------------------------------
 
 
@@ -245,44 +249,54 @@ class NetNode:
     label: str
     size: float  # e.g. weighted degree
     group: int  # community, from 1
+    href: str | None = None  # the member's page, when it has one
+
+
+LABEL_CHARS = 26  # a label line's length: fits beside the arcs in FLUID_MIN_WIDTH at 12 px
 
 
 def network(
     chart_id: str, title: str, description: str, nodes: Sequence[NetNode], links: Sequence[tuple[str, str, int]],
 ) -> str:
-    """A circular network drawing: nodes around a circle grouped by community, links as chords.
+    """An arc diagram: members one below the other, grouped by community, with every link drawn as an arc at
+    their left; each member's whole label beside it (wrapped, never cut) and a link to its page.
 
-    Node area grows with ``size``; link width with weight; colour shows the community.
+    Node area grows with ``size``; arc width with weight; colour shows the community.  The drawing takes its
+    column's width and its text keeps 12 px on any screen.  Members with a page are ``<a>`` elements, reached
+    with Tab and named by their label, so the root is a ``group``, not a picture (decision 0110).
     """
-    width = height = 900
-    cx, cy, radius = width / 2, height / 2, 190.0
-    svg = _canvas(chart_id, width, height, title, description)
-    ordered = sorted(nodes, key=lambda n: (n.group, n.label, n.key))
-    count = max(len(ordered), 1)
-    angles = {n.key: 2 * math.pi * i / count - math.pi / 2 for i, n in enumerate(ordered)}
-    place = {key: (cx + radius * math.cos(a), cy + radius * math.sin(a)) for key, a in angles.items()}
+    band, line, pad = 96.0, 16, 8
+    node_x, label_x, top = band + 10, band + 24, 10.0
+    ordered = sorted(nodes, key=lambda n: (n.group, -n.size, n.label, n.key))
+    lines = {n.key: textwrap.wrap(n.label, LABEL_CHARS) or [n.key] for n in ordered}
+    ys: dict[str, float] = {}
+    y = top
+    for n in ordered:
+        ys[n.key] = y + 11
+        y += max(line * len(lines[n.key]) + pad, 24)
+    svg = _canvas(chart_id, 0, int(y + top), title, description, role="group")
     heaviest = max((w for _, _, w in links), default=1)
-    edges = ET.SubElement(svg, "g", {"class": "links", "stroke": "#888888", "stroke-opacity": "0.6"})
+    edges = ET.SubElement(svg, "g", {"class": "links", "stroke": LINK_COLOUR, "fill": "none"})
     for a, b, weight in links:
-        if a in place and b in place:
-            (x1, y1), (x2, y2) = place[a], place[b]
-            ET.SubElement(edges, "line", {"x1": _fmt(x1), "y1": _fmt(y1), "x2": _fmt(x2), "y2": _fmt(y2),
-                                          "stroke-width": _fmt(1 + 5 * weight / heaviest)})
+        if a in ys and b in ys and a != b:
+            y1, y2 = sorted((ys[a], ys[b]))
+            bulge = min(band - 4, max(6.0, (y2 - y1) * 0.3))
+            ET.SubElement(edges, "path", {
+                "d": f"M{_fmt(node_x)},{_fmt(y1)} A{_fmt(bulge)},{_fmt((y2 - y1) / 2)} 0 0 0 {_fmt(node_x)},{_fmt(y2)}",
+                "stroke-width": _fmt(1 + 3 * weight / heaviest)})
     biggest = max((n.size for n in ordered), default=1.0) or 1.0
     for n in ordered:
-        x, y = place[n.key]
-        colour = PALETTE[(n.group - 1) % len(PALETTE)]
-        group = ET.SubElement(svg, "g", {"class": "node", "data-key": n.key})
-        circle = ET.SubElement(group, "circle", {"cx": _fmt(x), "cy": _fmt(y),
-                                                 "r": _fmt(4 + 12 * math.sqrt(n.size / biggest)), "fill": colour,
-                                                 "stroke": "#ffffff", "stroke-width": "1.5"})
+        parent = svg
+        if n.href:
+            parent = ET.SubElement(svg, "a", {"href": n.href, "class": "member", "aria-label": n.label})
+        group = ET.SubElement(parent, "g", {"class": "node", "data-key": n.key})
+        colour = COMMUNITY_COLOURS[(n.group - 1) % len(COMMUNITY_COLOURS)]
+        circle = ET.SubElement(group, "circle", {"cx": _fmt(node_x), "cy": _fmt(ys[n.key]),
+                                                 "r": _fmt(3.5 + 4.5 * math.sqrt(n.size / biggest)), "fill": colour})
         ET.SubElement(circle, "title").text = f"{n.label} (community {n.group})"
-        # Labels run outwards along the radius, flipped on the left half so they read left to right.
-        angle = angles[n.key]
-        lx, ly = cx + (radius + 22) * math.cos(angle), cy + (radius + 22) * math.sin(angle)
-        degrees = math.degrees(angle)
-        left = math.cos(angle) < -1e-9
-        rotation = degrees + 180 if left else degrees
-        _text(group, lx, ly + 4, shorten(n.label, 30), text_anchor="end" if left else "start",
-              transform=f"rotate({_fmt(rotation)} {_fmt(lx)} {_fmt(ly)})")
+        text = _text(group, label_x, ys[n.key] + 4, "")
+        text.text = None
+        for k, part in enumerate(lines[n.key]):
+            span = ET.SubElement(text, "tspan", {"x": _fmt(label_x), "dy": "0" if k == 0 else str(line)})
+            span.text = part
     return _render(svg)

@@ -164,6 +164,7 @@ class Description:
     provenance: Provenance
     texts: dict[str, Texts] = field(default_factory=dict)
     technical: tuple[Property, ...] = ()          # how the data was made (TECHNICAL_PROPERTIES)
+    part_technical: dict[str, tuple[Property, ...]] = field(default_factory=dict)  # the same, of each hash IRI
 
     def label_of(self, iri: str) -> str:
         return label_for(iri, self.texts)
@@ -241,7 +242,10 @@ def describe(store: Store, iri: URIRef, *, page: int = 1, page_size: int = 50) -
         rows = [Property(str(p), label_for(str(p), texts), values(subject, p)) for p in predicates]  # type: ignore[arg-type]
         return tuple(sorted(rows, key=lambda r: (r.label.lower(), r.iri)))
 
-    parts = {str(s): properties(s, ()) for s in sorted(set(graph.subjects()) - {iri}, key=str)}  # type: ignore[arg-type]
+    hashed = sorted(set(graph.subjects()) - {iri}, key=str)
+    parts = {str(s): properties(s, TECHNICAL_PROPERTIES) for s in hashed}  # type: ignore[arg-type]
+    part_technical = {str(s): tuple(p for p in properties(s, ()) if p.iri in TECHNICAL_PROPERTIES)  # type: ignore[arg-type]
+                      for s in hashed}
     incoming = tuple(IncomingLink(str(r["s"]), label_for(str(r["s"]), texts),
                                   str(r["p"]), label_for(str(r["p"]), texts)) for r in incoming_rows)
     definition = own.definition
@@ -253,6 +257,7 @@ def describe(store: Store, iri: URIRef, *, page: int = 1, page_size: int = 50) -
         properties=properties(iri, _HEAD_PROPERTIES + TECHNICAL_PROPERTIES),
         technical=tuple(p for p in properties(iri, _HEAD_PROPERTIES) if p.iri in TECHNICAL_PROPERTIES),
         parts=parts,
+        part_technical={k: v for k, v in part_technical.items() if v},
         graph=graph,
         incoming=incoming,
         incoming_total=total,

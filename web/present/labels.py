@@ -72,8 +72,8 @@ WELL_KNOWN: dict[str, str] = {
         SKOS.broadMatch: "broader match",
         SKOS.narrowMatch: "narrower match",
         SKOS.relatedMatch: "related match",
-        SKOS.Concept: "Concept",
-        SKOS.ConceptScheme: "Concept scheme",
+        SKOS.Concept: "Term",  # plain words: "concept" and "concept scheme" are SKOS's own
+        SKOS.ConceptScheme: "List of terms",
         DCTERMS.title: "title",
         DCTERMS.description: "description",
         DCTERMS.source: "source",
@@ -199,7 +199,7 @@ def value_text(iri: str, texts: Mapping[str, Texts]) -> str:
     (regression: skos:Concept was shown as its raw address at the top of every theme and grade page):
 
     >>> value_text(str(SKOS.Concept), {})
-    'Concept'
+    'Term'
     >>> value_text("https://example.org/things/Widget", {})
     'https://example.org/things/Widget'
     """

@@ -19,7 +19,7 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 from flask.sansio.app import App
 
 from kg.errors import BadQuery, QueryTimeout
-from kg.namespaces import sparql_prefixes
+from kg.namespaces import PREFIXES, sparql_prefixes
 from kg.query.canned import load_queries
 from kg.query.execute import Answer, Cell, table
 from kg.query.guard import Limits
@@ -130,6 +130,7 @@ class QueryPage:
     limits: str
     max_rows: int
     editor: bool  # the editor's assets are installed
+    prefixes: dict[str, str] = field(default_factory=lambda: dict(PREFIXES))  # what the editor declares when used
     ran: bool = False
     status: int = 200
     error: str | None = None

@@ -9,8 +9,10 @@ fetches a graph.  Then content negotiation, the service description, the query p
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode
@@ -22,7 +24,7 @@ from flask.testing import FlaskClient
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from kg.namespaces import BASE, REFERENCE_GRAPH, VOCABULARY_GRAPH
+from kg.namespaces import BASE, PREFIXES, REFERENCE_GRAPH, VOCABULARY_GRAPH
 from kg.query.service_description import LIMITS, SD
 from kg.release.layout import Release
 from kg.store.local import LocalStore, to_rdflib
@@ -286,6 +288,15 @@ def test_browsers_get_the_query_page(client: FlaskClient) -> None:
     assert 'name="query"' in page and "PREFIX peel:" in page
     assert "/static/sparql/editor.js" in page and "<script>" not in page  # no inline script
     assert "/queries/forces" in page  # the canned queries as examples
+    assert page.count("PREFIX ") <= 2  # regression: the example query opened with 14 PREFIX lines
+
+
+def test_the_query_page_gives_the_editor_the_datasets_prefixes(client: FlaskClient) -> None:
+    """The editor declares these as they are typed (static/sparql/editor.js), asking no other site for a list."""
+    page = client.get("/sparql", headers={"Accept": "text/html"}).get_data(as_text=True)
+    found = re.search(r"data-prefixes='([^']*)'", page)
+    assert found is not None
+    assert json.loads(html.unescape(found.group(1))) == PREFIXES
 
 
 def test_the_query_page_shows_results_and_downloads(client: FlaskClient) -> None:
