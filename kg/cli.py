@@ -17,6 +17,7 @@ import click
 
 from kg import __version__
 from kg.errors import BadQuery, InputError, PeelError, ShapeViolation
+from kg.formats import GRAPH, RESULTS, keys, of_kind
 
 DATA_HELP = (
     "Data directory (as written by `peelkg build --out`) or one release folder. "
@@ -160,7 +161,7 @@ def validate(data: Path | None) -> None:
     "--format",
     "fmt",
     default=None,
-    type=click.Choice(["json", "csv", "tsv", "xml", "ttl", "nt", "jsonld", "rdf"]),
+    type=click.Choice(keys(of_kind(RESULTS, GRAPH))),
     help="Output format (default: csv for rows, ttl for graphs).",
 )
 def query(query_or_name: str, data: Path | None, params: tuple[str, ...], fmt: str | None) -> None:

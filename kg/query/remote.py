@@ -15,20 +15,13 @@ its named graphs as its default graph, as the embedded store does (Oxigraph:
 
 from __future__ import annotations
 
-from itertools import islice
-
 import pyoxigraph as ox
 
-from kg.errors import BadQuery
-from kg.query.execute import GRAPH_FORMATS, RESULT_FORMATS, Answer, Job, _bytes, _cut, _prefixes
+from kg.formats import N_TRIPLES, SPARQL_JSON, SPARQL_TSV
+from kg.query.execute import Answer, Job, _bytes, _cut, job_format, write_triples
 from kg.store.remote import RemoteStore
 
-ACCEPT = {
-    "SELECT": "text/tab-separated-values",
-    "ASK": "application/sparql-results+json",
-    "CONSTRUCT": "application/n-triples",
-    "DESCRIBE": "application/n-triples",
-}
+ACCEPT = {"SELECT": SPARQL_TSV, "ASK": SPARQL_JSON, "CONSTRUCT": N_TRIPLES, "DESCRIBE": N_TRIPLES}
 
 
 class RemoteRunner:
@@ -38,22 +31,18 @@ class RemoteRunner:
         self.store = RemoteStore(endpoint, timeout=timeout)
 
     def run(self, job: Job) -> Answer:
-        fmt_ok = job.fmt in (GRAPH_FORMATS if job.form in ("CONSTRUCT", "DESCRIBE") else RESULT_FORMATS)
-        if not fmt_ok:
-            raise BadQuery(f"format {job.fmt!r} does not fit a {job.form} query")
+        fmt = job_format(job)
         body = self._fetch(job)
         if job.form == "SELECT":
             return _cut(body, job)
         if job.form == "ASK":
-            result = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-            return Answer(_bytes(result.serialize(format=RESULT_FORMATS[job.fmt])))
-        triples = list(islice((q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)), job.max_rows + 1))
-        text = ox.serialize(triples[: job.max_rows], format=GRAPH_FORMATS[job.fmt], prefixes=_prefixes(job.fmt))
-        return Answer(_bytes(text), truncated=len(triples) > job.max_rows)
+            result = ox.parse_query_results(body, format=SPARQL_JSON.results_format)
+            return Answer(_bytes(result.serialize(format=fmt.results_format)))
+        return write_triples((q.triple for q in ox.parse(body, format=N_TRIPLES.rdf_format)), job)
 
     def _fetch(self, job: Job) -> bytes:
         return self.store.send(
-            job.text, job.form, accept=ACCEPT[job.form],
+            job.text, job.form, accept=ACCEPT[job.form].media_type,
             default_graphs=job.default_graphs or (), named_graphs=job.named_graphs or (),
         )
 

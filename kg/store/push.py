@@ -28,11 +28,12 @@ from rdflib import Literal
 
 from kg import __version__
 from kg.errors import PeelError
+from kg.formats import N_TRIPLES as N_TRIPLES_FORMAT
 from kg.namespaces import GRAPH
 from kg.release.layout import DUMP, Release
 from kg.store.remote import RemoteStore
 
-N_TRIPLES = "application/n-triples"
+N_TRIPLES = N_TRIPLES_FORMAT.media_type
 
 _GRAPHS = "SELECT DISTINCT ?space ?g WHERE { GRAPH ?g { } FILTER(STRSTARTS(STR(?g), ?space)) }"
 _COUNT = ("SELECT ?space (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), ?space)) } "

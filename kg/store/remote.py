@@ -41,12 +41,14 @@ from SPARQLWrapper.SPARQLExceptions import EndPointNotFound, QueryBadFormed, SPA
 
 from kg import __version__
 from kg.errors import BadQuery, QueryTimeout, StoreUnavailable
+from kg.formats import N_TRIPLES as N_TRIPLES_FORMAT
+from kg.formats import SPARQL_JSON
 from kg.query.lexer import tokens
 from kg.store.local import QueryOutcome, SelectResult, Term, to_rdflib
 
 FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
-RESULTS_JSON = "application/sparql-results+json"
-N_TRIPLES = "application/n-triples"
+RESULTS_JSON = SPARQL_JSON.media_type
+N_TRIPLES = N_TRIPLES_FORMAT.media_type
 MESSAGE_LIMIT = 300  # characters of a server's error message passed on to the user
 
 _IRI_SAFE = re.compile(r'^[^<>"{}|^`\\\x00-\x20]*$')

@@ -1,6 +1,6 @@
 """Content negotiation for entity documents, in one place.
 
-``FORMATS`` is the one table: URL suffix ↔ media type ↔ rdflib serializer.  :func:`choose`
+``FORMATS`` are the formats of ``kg.formats`` a document has (URL suffix ↔ media type ↔ serializer).  :func:`choose`
 picks a format from an explicit suffix or, without one, from the request's ``Accept`` header
 (werkzeug's parser, so q-values count; no header means HTML; nothing acceptable means
 ``None``, which the caller answers with 406).  A negotiated answer carries ``Vary: Accept``,
@@ -10,7 +10,7 @@ every document carries a ``Link`` header to each of its formats (:func:`alternat
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import pyoxigraph as ox
 from flask import Response, g
@@ -18,41 +18,21 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from werkzeug.datastructures import MIMEAccept
 
+from kg.formats import DATASET, GRAPH, HTML, PAGE, Format, of_kind
 from kg.store.local import to_oxigraph
 
+__all__ = ["BY_SUFFIX", "DATASET_FORMATS", "FORMATS", "HTML", "Format", "alternates", "choose", "negotiate",
+           "negotiate_dataset", "serialise", "serialise_dataset", "split_suffix", "vary_on_accept"]
 
-@dataclass(frozen=True)
-class Format:
-    suffix: str
-    media_type: str
-    serializer: str | None     # rdflib's serializer name; None for the HTML page
-    name: str
-    aliases: tuple[str, ...] = ()
-
-    @property
-    def is_rdf(self) -> bool:
-        return self.serializer is not None
-
-
-FORMATS: tuple[Format, ...] = (
-    Format("html", "text/html", None, "HTML"),
-    Format("ttl", "text/turtle", "turtle", "Turtle", ("application/x-turtle",)),
-    Format("jsonld", "application/ld+json", "json-ld", "JSON-LD", ("application/json",)),
-    Format("rdf", "application/rdf+xml", "xml", "RDF/XML"),
-    Format("nt", "application/n-triples", "nt", "N-Triples"),
-)
-HTML = FORMATS[0]
+# A document's formats: its page, then the graph formats of ``kg.formats``.
+FORMATS: tuple[Format, ...] = tuple(of_kind(PAGE, GRAPH))
 # Documents of several graphs (a Triple Pattern Fragment: its data and a metadata graph): the
-# quad formats first, then the table's RDF formats (JSON-LD keeps the graphs; the others hold
+# quad formats first, then the graph formats (JSON-LD keeps the graphs; the others hold
 # triples, so every graph's triples are sent together, as the TPF specification allows).
-DATASET_FORMATS: tuple[Format, ...] = (
-    Format("trig", "application/trig", "trig", "TriG"),
-    Format("nq", "application/n-quads", "nquads", "N-Quads"),
-    *(f for f in FORMATS if f.is_rdf),
-)
+DATASET_FORMATS: tuple[Format, ...] = tuple(of_kind(DATASET, GRAPH))
 BY_SUFFIX = {f.suffix: f for f in FORMATS}
 _BY_MEDIA_TYPE = {f.media_type: f for f in FORMATS}
-_BY_ALIAS = {m: f for f in FORMATS for m in f.aliases}
+_BY_ALIAS = {m: f for f in FORMATS if f.is_rdf for m in f.accept_aliases}
 _OFFERED = [f.media_type for f in FORMATS]  # in order of preference on a tie
 
 
@@ -139,20 +119,19 @@ def alternates(path: str) -> str:
 
 def serialise(graph: Graph, fmt: Format) -> bytes:
     """``graph`` in an RDF format of the table, as UTF-8 bytes."""
-    assert fmt.serializer is not None, "HTML is rendered from templates"
-    if fmt.serializer == "json-ld":
+    assert fmt.rdflib is not None and fmt.is_rdf, "HTML is rendered from templates"
+    if fmt.rdflib == "json-ld":
         used = {str(t) for triple in graph for t in triple if isinstance(t, URIRef)}
         context = {prefix: str(ns) for prefix, ns in graph.namespaces()
                    if prefix and any(iri.startswith(str(ns)) for iri in used)}
         return graph.serialize(format="json-ld", context=context, auto_compact=True, encoding="utf-8")
-    return graph.serialize(format=fmt.serializer, encoding="utf-8")
+    return graph.serialize(format=fmt.rdflib, encoding="utf-8")
 
 
 def serialise_dataset(ds: Dataset, fmt: Format) -> bytes:
     """``ds`` in a format of ``DATASET_FORMATS`` (by Oxigraph's serialisers, which keep the graphs);
     a triples-only format gets every graph's triples together."""
-    target = ox.RdfFormat.from_media_type(fmt.media_type)
-    assert target is not None, f"no serialiser for {fmt.media_type}"
+    target = fmt.rdf_format
     prefixes = {p: str(ns) for p, ns in ds.namespaces() if p}
     ordered = sorted(ds.quads((None, None, None, None)),  # the default graph first, each graph in one block
                      key=lambda q: (q[3] != DATASET_DEFAULT_GRAPH_ID, str(q[3]), str(q[0]), str(q[1]), str(q[2])))

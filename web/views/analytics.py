@@ -17,6 +17,7 @@ from flask import Blueprint, Response, render_template
 from rdflib import URIRef
 
 from kg.errors import NotFound
+from kg.formats import HTML
 from kg.namespaces import ID, force_iri
 from kg.query.canned import SLUG
 from kg.store.local import Store
@@ -50,7 +51,7 @@ def peel_analytics(kind: str, iri: object) -> dict[str, Any] | None:
 @bp.get("/analytics")
 def overview() -> Response:
     data = _cached(("overview", ""), lambda: analytics_pages.overview(peel().store))
-    return Response(render_template("analytics.html", data=data), mimetype="text/html")
+    return Response(render_template("analytics.html", data=data), mimetype=HTML.media_type)
 
 
 @bp.get("/analytics/force/<force>")
@@ -60,4 +61,5 @@ def force(force: str) -> Response:
     data = peel_analytics("force", iri)
     if data is None:
         raise NotFound(f"no analytics for a force {force!r}")
-    return Response(render_template("analytics/force-page.html", analytics_iri=iri, force=force), mimetype="text/html")
+    page = render_template("analytics/force-page.html", analytics_iri=iri, force=force)
+    return Response(page, mimetype=HTML.media_type)

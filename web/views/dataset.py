@@ -18,6 +18,7 @@ from rdflib import Graph
 from werkzeug.exceptions import NotAcceptable
 
 from kg.errors import NotFound
+from kg.formats import TEXT, XML
 from kg.namespaces import doc_path
 from kg.release.search import INDEX_FILE, iris
 from web.context import absolute_url, peel, public_url
@@ -60,7 +61,7 @@ def dataset(suffix: str | None = None) -> Response:
     files = memo("dataset.files", lambda: downloads(release.path, release.manifest))
     page = render_template("dataset.html", d=summary, files=files, formats=RDF_FORMATS,
                            jsonld=schema_org(summary, files, public_url("/download/")))
-    response = Response(page, mimetype="text/html")
+    response = Response(page, mimetype=HTML.media_type)
     response.headers["Link"] = alternates("/dataset")
     return finish(response, HTML.suffix)
 
@@ -86,7 +87,7 @@ def entity_urls() -> list[str]:
 
 
 def xml(template: str, **data: Any) -> Response:
-    return finish(Response(render_template(template, **data), mimetype="application/xml"), "xml")
+    return finish(Response(render_template(template, **data), mimetype=XML.media_type), XML.key)
 
 
 @bp.get("/sitemap.xml")
@@ -107,4 +108,4 @@ def sitemap(part: int | None = None) -> Response:
 @bp.get("/robots.txt")
 def robots() -> Response:
     text = render_template("robots.txt", sitemap=absolute_url("/sitemap.xml"))
-    return finish(Response(text, mimetype="text/plain"), "txt")
+    return finish(Response(text, mimetype=TEXT.media_type), TEXT.key)

@@ -15,6 +15,7 @@ import base64
 from flask import Blueprint, Response, render_template, send_from_directory
 
 from kg.errors import NotFound
+from kg.formats import HTML, TEXT
 from kg.release.dumps import CHECKSUMS, download, read_checksums
 from web.context import peel, public_url
 from web.http.caching import finish
@@ -28,7 +29,7 @@ def index() -> Response:
     release = peel().release
     files = downloads(release.path, release.manifest)
     page = render_template("downloads.html", files=files, checksums=CHECKSUMS, root=public_url("/"))
-    return finish(Response(page, mimetype="text/html"), "html")
+    return finish(Response(page, mimetype=HTML.media_type), HTML.key)
 
 
 @bp.get("/download/<name>")
@@ -40,7 +41,7 @@ def file(name: str) -> Response:
     if not (release.path / name).is_file():
         raise NotFound(f"this release has no {name}")
     response = send_from_directory(release.path, name, conditional=True, etag=True)
-    response.headers["Content-Type"] = entry.media_type if entry else "text/plain; charset=utf-8"
+    response.headers["Content-Type"] = entry.media_type if entry else TEXT.content_type
     # send_file guesses "gzip" from the .gz name and sends it as Content-Encoding, which tells
     # every client to undo it: a gzip file is the representation itself, not a transfer coding.
     response.headers.pop("Content-Encoding", None)

@@ -13,6 +13,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL
 
 from kg.errors import NotFound
+from kg.formats import HTML
 from kg.namespaces import GRAPH, ONTOLOGY
 from kg.query.service_description import ENDPOINT_VOCABULARY, endpoint_vocabulary
 from kg.release.definitions import ONTOLOGY_FILE, describe_ontology
@@ -46,7 +47,7 @@ def endpoint_terms(suffix: str | None = None) -> Response:
     else:
         doc = memo("endpoint-vocabulary:o", lambda: describe_ontology(graph, URIRef(ENDPOINT_VOCABULARY)))
         response = Response(render_template("ontology.html", formats=RDF_FORMATS, path="/def/endpoint", o=doc),
-                            mimetype="text/html")
+                            mimetype=HTML.media_type)
     response.headers["Link"] = alternates("/def/endpoint")
     return finish(response, fmt.suffix)
 

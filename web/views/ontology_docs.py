@@ -21,6 +21,7 @@ from rdflib import Graph
 from werkzeug.exceptions import NotAcceptable
 
 from kg.errors import DamagedRelease, NotFound
+from kg.formats import HTML, TEXT
 from kg.release.definitions import ONTOLOGY_FILE, SHAPES_COPY, describe_ontology, load_definition
 from kg.release.publish import VALIDATION_TTL, VALIDATION_TXT
 from web.context import peel
@@ -77,7 +78,8 @@ def answer(path: str, fmt: Format, graph_name: str, template: str, **data: Calla
         response = Response(body, mimetype=fmt.media_type)
     else:
         values = {k: memo(f"{template}:{k}", make) for k, make in data.items()}
-        response = Response(render_template(template, formats=RDF_FORMATS, path=path, **values), mimetype="text/html")
+        page = render_template(template, formats=RDF_FORMATS, path=path, **values)
+        response = Response(page, mimetype=HTML.media_type)
     response.headers["Link"] = alternates(path)
     return finish(response, fmt.suffix)
 
@@ -102,7 +104,7 @@ def shapes(suffix: str | None = None) -> Response:
 def validation(suffix: str | None = None) -> Response:
     release = peel().release
     if suffix == "txt":
-        return send_from_directory(release.path, VALIDATION_TXT, mimetype="text/plain")
+        return send_from_directory(release.path, VALIDATION_TXT, mimetype=TEXT.media_type)
     fmt = negotiated("/validation", suffix)
     return answer("/validation", fmt, VALIDATION_TTL, "validation.html",
                   v=lambda: summarise_validation(graph_of(VALIDATION_TTL)))

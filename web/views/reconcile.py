@@ -25,6 +25,7 @@ from flask import Blueprint, Response, jsonify, render_template, request
 
 from kg import __version__
 from kg.errors import BadQuery, NotFound, QueryTimeout
+from kg.formats import HTML
 from kg.link.reconcile import DEFAULT_LIMIT, PROPERTIES, TYPES, Index, suggest_properties, suggest_types
 from kg.link.reconcile_extend import Extension
 from kg.namespaces import ID, PEEL
@@ -240,6 +241,6 @@ def preview() -> Response:
         raise NotFound("no entity with that id")
     labels = {pid: name for pid, (name, _d) in PROPERTIES.items()}
     response = Response(render_template("reconcile/preview.html", c=candidate, labels=labels,
-                                        iri=str(ID) + candidate.id), mimetype="text/html")
+                                        iri=str(ID) + candidate.id), mimetype=HTML.media_type)
     response.headers["Content-Security-Policy"] = PREVIEW_POLICY  # OpenRefine shows it in an iframe
     return response

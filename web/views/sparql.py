@@ -19,6 +19,7 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 from flask.sansio.app import App
 
 from kg.errors import BadQuery, QueryTimeout
+from kg.formats import HTML, SPARQL_QUERY
 from kg.namespaces import sparql_prefixes
 from kg.query.canned import load_queries
 from kg.query.execute import Answer, Cell, table
@@ -30,7 +31,7 @@ from kg.query.service_description import describe, summary
 from web.context import endpoint_iri, peel
 from web.errors import render_error
 from web.http.cors import allow_cross_origin
-from web.http.sparql_formats import GRAPH, HTML, Format, choose, formats_of, kind_of, wants_page
+from web.http.sparql_formats import GRAPH, PAGE, Format, choose, formats_of, kind_of, wants_page
 from web.http.sparql_protocol import read_query_request
 from web.present.table_view import TableView, table_view
 
@@ -89,7 +90,8 @@ def endpoint() -> Response:
     query_request = read_query_request(service().limits.max_query_bytes)
     if query_request.query is None:
         if request.method == "POST":
-            raise BadQuery("no query: send it as the query field of a form, or as an application/sparql-query body")
+            raise BadQuery("no query: send it as the query field of a form, or as an "
+                           f"{SPARQL_QUERY.media_type} body")
         return description(query_request.formats)
     if wants_page(query_request.formats, request.accept_mimetypes):
         return page(query_request.query, query_request.dataset)
@@ -111,7 +113,7 @@ def answer_response(answer: Answer, fmt: Format) -> Response:
 
 def description(formats: list[str]) -> Response:
     fmt = choose(GRAPH, formats, request.accept_mimetypes)
-    if fmt.kind == HTML:
+    if fmt.kind == PAGE:
         return page(None, None)
     facts = service()
     graph = describe(endpoint_iri(), peel().release.manifest.get("graphs", []), facts.limits,
@@ -144,7 +146,7 @@ class QueryPage:
 def page(query: str | None, dataset: Dataset | None) -> Response:
     """The query page: the editor, and the answer to ``query`` as a table (or why there is none)."""
     data = page_data(query, dataset)
-    response = Response(render_template("sparql.html", **vars(data)), status=data.status, mimetype="text/html")
+    response = Response(render_template("sparql.html", **vars(data)), status=data.status, mimetype=HTML.media_type)
     response.vary.add("Accept")
     if data.truncated:
         response.headers[MAX_ROWS_HEADER] = str(data.max_rows)
