@@ -44,7 +44,8 @@ from kg.errors import BadQuery, QueryTimeout, StoreUnavailable
 from kg.formats import N_TRIPLES as N_TRIPLES_FORMAT
 from kg.formats import SPARQL_JSON
 from kg.query.lexer import tokens
-from kg.store.local import QueryOutcome, SelectResult, Term, to_rdflib
+from kg.store.interface import QueryOutcome, Runner, SelectResult, Term
+from kg.store.local import to_rdflib
 
 FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 RESULTS_JSON = SPARQL_JSON.media_type
@@ -177,7 +178,7 @@ def _server_message(exc: SPARQLWrapperException) -> str:
 
 
 class RemoteStore:
-    """A ``kg.store.local.Store`` over a SPARQL 1.1 query endpoint.
+    """The ``kg.store.interface.Store`` over a SPARQL 1.1 query endpoint.
 
     ``endpoint`` is the query URL (Oxigraph: ``http://host:7878/query``); ``timeout`` bounds
     each request, in seconds.  Queries are sent with POST (form-encoded), so long queries
@@ -274,6 +275,14 @@ class RemoteStore:
         except SyntaxError:
             raise StoreUnavailable("the SPARQL store answered a graph that is not N-Triples") from None
         return graph
+
+    def runner(self, *, workers: int, memory_mb: int, timeout: float, queue: int,
+               in_process: bool = False) -> Runner:
+        """The endpoint's jobs sent to this same endpoint (``kg.query.remote``), each request bounded by this
+        store's ``timeout``; the server does the work, so no worker, memory limit or queue is kept here."""
+        from kg.query.remote import RemoteRunner
+
+        return RemoteRunner(self)
 
     def close(self) -> None:
         """Nothing to release: every query is its own HTTP request."""

@@ -53,13 +53,13 @@ def install(app: App) -> None:
     """Start the app's query service (once per app, however many blueprints use it)."""
     if EXTENSION in app.extensions:
         return
-    settings, release = app.config["SETTINGS"], app.extensions["peelkg"].release
+    settings, context = app.config["SETTINGS"], app.extensions["peelkg"]
     limits = Limits(settings.max_query_bytes, settings.max_nesting, settings.max_triple_patterns,
                     tuple(settings.service_allowlist))
     app.extensions[EXTENSION] = QueryService(
-        release.store_path, release.id, limits=limits, max_rows=settings.max_rows, timeout=settings.query_timeout,
+        context.store, context.release.id, limits=limits, max_rows=settings.max_rows, timeout=settings.query_timeout,
         workers=settings.query_workers, memory_mb=settings.query_memory_mb,
-        cache_bytes=settings.query_cache_mb * 1024 * 1024, store_url=settings.store_url,
+        cache_bytes=settings.query_cache_mb * 1024 * 1024,
         queue=settings.query_queue, budget_seconds=settings.query_budget_seconds)
 
 

@@ -21,6 +21,7 @@ from kg.query.execute import Answer, Job
 from kg.query.guard import Limits
 from kg.query.pool import QueryPool
 from kg.query.service import QueryService
+from kg.store.local import LocalStore
 
 ASK = Job("ASK {}", "ASK {}", "ASK", "json", 10)
 
@@ -93,8 +94,8 @@ def test_past_the_waiting_room_the_next_query_is_refused_while_one_waits(pool: Q
 
 
 def test_a_client_past_its_budget_gets_over_budget_but_cached_answers_still(store_path: Path) -> None:
-    service = QueryService(store_path, "r1", limits=Limits(), max_rows=10, timeout=10, workers=1, memory_mb=1024,
-                           cache_bytes=1 << 20, budget_seconds=0.000001)
+    service = QueryService(LocalStore(store_path), "r1", limits=Limits(), max_rows=10, timeout=10, workers=1,
+                           memory_mb=1024, cache_bytes=1 << 20, budget_seconds=0.000001)
     try:
         first = "ASK { ?s ?p ?o }"
         assert service.answer(first, service.check(first), "json", client="10.0.0.1").body.endswith(b"true}")
