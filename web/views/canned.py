@@ -27,11 +27,10 @@ from web.http.cors import allow_cross_origin
 from web.present.choices import Choice, choices
 from web.present.table_view import TableView, table_view
 from web.views.ontology_docs import memo
-from web.views.sparql import MAX_ROWS_HEADER, client, install, page_table, service
+from web.views.sparql import MAX_ROWS_HEADER, client, page_table, service
 
 bp = Blueprint("canned", __name__)
 bp.after_request(allow_cross_origin)
-bp.record_once(lambda state: install(state.app))
 _DATA_FORMATS = {f.key: f for f in (SPARQL_JSON, SPARQL_CSV)}
 
 

@@ -5,8 +5,9 @@
 - Without one: the service description (Turtle, JSON-LD …), or the query page for a browser.
 
 Queries run through the app's ``kg.query.service.QueryService`` (limits, row cap, cache,
-worker processes with a time limit); a cut answer carries ``X-SPARQL-MaxRows``.  The service
-is built when the blueprint is registered, so its workers are warm before the first query.
+worker processes with a time limit); a cut answer carries ``X-SPARQL-MaxRows``.  ``create_app``
+starts the service (:func:`init_app`), so its workers are warm before the first query, and owns it:
+``web.lifecycle.close_app`` stops the workers.
 """
 
 from __future__ import annotations
@@ -15,8 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
-from flask.sansio.app import App
+from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 
 from kg.errors import BadQuery, QueryTimeout
 from kg.formats import HTML, SPARQL_QUERY
@@ -33,6 +33,7 @@ from web.errors import render_error
 from web.http.cors import allow_cross_origin
 from web.http.sparql_formats import GRAPH, PAGE, Format, choose, formats_of, kind_of, wants_page
 from web.http.sparql_protocol import read_query_request
+from web.lifecycle import own
 from web.present.table_view import TableView, table_view
 
 bp = Blueprint("sparql", __name__)
@@ -49,10 +50,8 @@ ORDER BY ?label
 MAX_ROWS_HEADER = "X-SPARQL-MaxRows"
 
 
-def install(app: App) -> None:
-    """Start the app's query service (once per app, however many blueprints use it)."""
-    if EXTENSION in app.extensions:
-        return
+def init_app(app: Flask) -> None:
+    """Start the app's query service over the app's store, owned by the app (``web.lifecycle``)."""
     settings, context = app.config["SETTINGS"], app.extensions["peelkg"]
     limits = Limits(settings.max_query_bytes, settings.max_nesting, settings.max_triple_patterns,
                     tuple(settings.service_allowlist))
@@ -61,6 +60,7 @@ def install(app: App) -> None:
         workers=settings.query_workers, memory_mb=settings.query_memory_mb,
         cache_bytes=settings.query_cache_mb * 1024 * 1024,
         queue=settings.query_queue, budget_seconds=settings.query_budget_seconds)
+    own(app, app.extensions[EXTENSION].close)
 
 
 def client() -> str:
@@ -72,12 +72,10 @@ def client() -> str:
 
 
 def service() -> QueryService:
-    install(current_app)
     query_service: QueryService = current_app.extensions[EXTENSION]
     return query_service
 
 
-bp.record_once(lambda state: install(state.app))
 
 
 @bp.app_errorhandler(QueryFailed)
