@@ -61,3 +61,9 @@ def test_lookups() -> None:
     assert by_media_type("text/csv; charset=utf-8") is formats.SPARQL_CSV
     with pytest.raises(KeyError, match="image/png"):
         by_media_type("image/png")
+
+
+def test_fragments_negotiate_by_the_same_rules_as_documents() -> None:
+    chosen = negotiation.negotiate(parse_accept_header("application/json", MIMEAccept), negotiation.DATASET_FORMATS)
+    assert chosen is not None and chosen.key == "jsonld" and chosen.media_type == "application/json"
+    assert negotiation.negotiate(MIMEAccept(), negotiation.DATASET_FORMATS) is formats.TRIG

@@ -22,7 +22,7 @@ from kg.formats import DATASET, GRAPH, HTML, PAGE, Format, of_kind
 from kg.store.local import to_oxigraph
 
 __all__ = ["BY_SUFFIX", "DATASET_FORMATS", "FORMATS", "HTML", "Format", "alternates", "choose", "negotiate",
-           "negotiate_dataset", "serialise", "serialise_dataset", "split_suffix", "vary_on_accept"]
+           "serialise", "serialise_dataset", "split_suffix", "vary_on_accept"]
 
 # A document's formats: its page, then the graph formats of ``kg.formats``.
 FORMATS: tuple[Format, ...] = tuple(of_kind(PAGE, GRAPH))
@@ -31,9 +31,6 @@ FORMATS: tuple[Format, ...] = tuple(of_kind(PAGE, GRAPH))
 # triples, so every graph's triples are sent together, as the TPF specification allows).
 DATASET_FORMATS: tuple[Format, ...] = tuple(of_kind(DATASET, GRAPH))
 BY_SUFFIX = {f.suffix: f for f in FORMATS}
-_BY_MEDIA_TYPE = {f.media_type: f for f in FORMATS}
-_BY_ALIAS = {m: f for f in FORMATS if f.is_rdf for m in f.accept_aliases}
-_OFFERED = [f.media_type for f in FORMATS]  # in order of preference on a tie
 
 
 def split_suffix(path: str) -> tuple[str, Format | None]:
@@ -50,8 +47,9 @@ def split_suffix(path: str) -> tuple[str, Format | None]:
     return path, None
 
 
-def negotiate(accept: MIMEAccept) -> Format | None:
-    """The best format for an ``Accept`` header; HTML when there is none, ``None`` when nothing fits.
+def negotiate(accept: MIMEAccept, formats: tuple[Format, ...] = FORMATS) -> Format | None:
+    """The best of ``formats`` (a document's, by default) for an ``Accept`` header; the first of them when
+    there is none (HTML), ``None`` when nothing fits.  On a tie, the earlier format wins.
 
     >>> from werkzeug.http import parse_accept_header
     >>> negotiate(parse_accept_header("text/turtle;q=0.9, application/ld+json;q=0.5", MIMEAccept)).suffix
@@ -70,31 +68,24 @@ def negotiate(accept: MIMEAccept) -> Format | None:
     'application/json'
     >>> negotiate(parse_accept_header("application/x-turtle", MIMEAccept)).suffix
     'ttl'
-    """
-    if not accept:
-        return HTML
-    best = accept.best_match(_OFFERED)
-    if best:
-        return _BY_MEDIA_TYPE[best]
-    named = sorted(((q, m) for m, q in accept if q > 0 and m in _BY_ALIAS), reverse=True)
-    if not named:
-        return None
-    return replace(_BY_ALIAS[named[0][1]], media_type=named[0][1])
 
+    A document of several graphs offers ``DATASET_FORMATS`` (TriG when there is no header):
 
-def negotiate_dataset(accept: MIMEAccept) -> Format | None:
-    """The best of ``DATASET_FORMATS`` for an ``Accept`` header (TriG when there is none), ``None`` when none fits.
-
-    >>> from werkzeug.http import parse_accept_header
-    >>> negotiate_dataset(parse_accept_header("application/n-quads,text/turtle;q=0.6", MIMEAccept)).suffix
+    >>> negotiate(parse_accept_header("application/n-quads,text/turtle;q=0.6", MIMEAccept), DATASET_FORMATS).suffix
     'nq'
-    >>> negotiate_dataset(parse_accept_header("text/html", MIMEAccept)) is None
+    >>> negotiate(parse_accept_header("text/html", MIMEAccept), DATASET_FORMATS) is None
     True
     """
     if not accept:
-        return DATASET_FORMATS[0]
-    best = accept.best_match([f.media_type for f in DATASET_FORMATS])
-    return next((f for f in DATASET_FORMATS if f.media_type == best), None)
+        return formats[0]
+    best = accept.best_match([f.media_type for f in formats])
+    if best:
+        return next(f for f in formats if f.media_type == best)
+    aliases = {m: f for f in formats if f.is_rdf for m in f.accept_aliases}
+    named = sorted(((q, m) for m, q in accept if q > 0 and m in aliases), reverse=True)
+    if not named:
+        return None
+    return replace(aliases[named[0][1]], media_type=named[0][1])
 
 
 def choose(suffix_format: Format | None, accept: MIMEAccept) -> Format | None:

@@ -22,11 +22,10 @@ from kg.query.canned import CannedQuery, get_query, load_queries
 from kg.query.csv_cells import neutralise_csv
 from kg.query.execute import Cell
 from kg.query.facets import table_parameter
-from web.context import peel
+from web.context import memo, peel
 from web.http.cors import allow_cross_origin
 from web.present.choices import Choice, choices
 from web.present.table_view import TableView, table_view
-from web.views.ontology_docs import memo
 from web.views.sparql import MAX_ROWS_HEADER, client, page_table, service
 
 bp = Blueprint("canned", __name__)

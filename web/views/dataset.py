@@ -21,11 +21,10 @@ from kg.errors import NotFound
 from kg.formats import TEXT, XML
 from kg.namespaces import doc_path
 from kg.release.search import INDEX_FILE, iris
-from web.context import absolute_url, peel, public_url
+from web.context import absolute_url, memo, peel, public_url
 from web.http.caching import finish
 from web.http.negotiation import BY_SUFFIX, FORMATS, HTML, Format, alternates, choose, serialise, vary_on_accept
 from web.present.dataset_summary import downloads, load_description, schema_org, summarise
-from web.views.ontology_docs import memo
 
 bp = Blueprint("dataset", __name__)
 bp.after_request(vary_on_accept)

@@ -17,10 +17,10 @@ from kg.formats import HTML
 from kg.namespaces import GRAPH, ONTOLOGY
 from kg.query.service_description import ENDPOINT_VOCABULARY, endpoint_vocabulary
 from kg.release.definitions import ONTOLOGY_FILE, describe_ontology
-from web.context import peel
+from web.context import memo, peel
 from web.http.caching import finish
 from web.http.negotiation import alternates, serialise, split_suffix, vary_on_accept
-from web.views.ontology_docs import RDF_FORMATS, graph_of, memo, negotiated, ontology
+from web.views.ontology_docs import RDF_FORMATS, graph_of, negotiated, ontology
 
 bp = Blueprint("identifiers", __name__)
 bp.after_request(vary_on_accept)

@@ -24,7 +24,7 @@ from kg.errors import DamagedRelease, NotFound
 from kg.formats import HTML, TEXT
 from kg.release.definitions import ONTOLOGY_FILE, SHAPES_COPY, describe_ontology, load_definition
 from kg.release.publish import VALIDATION_TTL, VALIDATION_TXT
-from web.context import peel
+from web.context import memo, peel
 from web.http.caching import finish
 from web.http.negotiation import BY_SUFFIX, FORMATS, Format, alternates, choose, serialise, vary_on_accept
 from web.present.shape_docs import describe_shapes, summarise_validation
@@ -33,14 +33,6 @@ bp = Blueprint("ontology_docs", __name__)
 bp.after_request(vary_on_accept)
 
 RDF_FORMATS = [f for f in FORMATS if f.is_rdf]
-
-
-def memo(key: str, make: Callable[[], Any]) -> Any:
-    """``make()``, computed once per process for the served release."""
-    cache = peel().cache
-    if key not in cache:
-        cache[key] = make()
-    return cache[key]
 
 
 def validation_report(file: Path) -> Graph:
@@ -54,8 +46,8 @@ def validation_report(file: Path) -> Graph:
 
 def graph_of(name: str) -> Graph:
     if name == VALIDATION_TTL:
-        return memo(name, lambda: validation_report(peel().release.file(VALIDATION_TTL)))  # type: ignore[no-any-return]
-    return memo(name, lambda: load_definition(peel().release.path, name))  # type: ignore[no-any-return]
+        return memo(name, lambda: validation_report(peel().release.file(VALIDATION_TTL)))
+    return memo(name, lambda: load_definition(peel().release.path, name))
 
 
 def negotiated(path: str, suffix: str | None) -> Format:

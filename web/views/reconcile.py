@@ -29,7 +29,7 @@ from kg.formats import HTML
 from kg.link.reconcile import DEFAULT_LIMIT, PROPERTIES, TYPES, Index, suggest_properties, suggest_types
 from kg.link.reconcile_extend import Extension
 from kg.namespaces import ID, PEEL
-from web.context import absolute_url, peel
+from web.context import absolute_url, memo, peel
 from web.http import lookups
 from web.http.cors import allow_cross_origin
 
@@ -51,19 +51,11 @@ def bad_request(exc: BadQuery) -> tuple[Response, int]:
 
 
 def index() -> Index:
-    cache = peel().cache
-    if "reconcile" not in cache:
-        cache["reconcile"] = Index.from_store(peel().store)
-    found: Index = cache["reconcile"]
-    return found
+    return memo("reconcile", lambda: Index.from_store(peel().store))
 
 
 def extension() -> Extension:
-    cache = peel().cache
-    if "reconcile-extend" not in cache:
-        cache["reconcile-extend"] = Extension(peel().store)
-    found: Extension = cache["reconcile-extend"]
-    return found
+    return memo("reconcile-extend", lambda: Extension(peel().store))
 
 
 def manifest(root: str) -> dict[str, Any]:

@@ -17,10 +17,9 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from kg.errors import BadQuery
 from kg.formats import HTML
 from kg.release.search import INDEX_FILE, MAX_LIMIT, Hit, search, types
-from web.context import peel
+from web.context import memo, peel
 from web.http import lookups
 from web.http.caching import finish
-from web.views.ontology_docs import memo
 
 bp = Blueprint("search", __name__)
 
