@@ -141,6 +141,7 @@ def reference(grades: Path | None) -> None:
 @click.argument("data", required=False, type=click.Path(path_type=Path))
 def validate(data: Path | None) -> None:
     """SHACL-validate a release and print the report."""
+    from kg.query.internal import internal_query
     from kg.release.layout import open_release
     from kg.release.validate import validate_graph
     from kg.store.local import open_store
@@ -148,7 +149,7 @@ def validate(data: Path | None) -> None:
     with reported_errors():
         release = open_release(_data_dir(data))
         store = open_store(release.store_path)
-        graph = store.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        graph = store.construct(internal_query("all-triples"))
         outcome = validate_graph(graph)
         click.echo(outcome.report_text)
         if not outcome.conforms:
