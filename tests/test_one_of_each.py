@@ -88,7 +88,6 @@ SPARQL_IN_CODE = {
     "web/present/labels.py": (1, "not moved yet"),
     "web/present/overview.py": (4, "not moved yet"),
     "web/present/profiles.py": (8, "not moved yet"),
-    "web/views/identifiers.py": (1, "not moved yet"),
 }
 
 
