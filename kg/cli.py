@@ -7,6 +7,7 @@ never a traceback.
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,7 +18,9 @@ import click
 
 from kg import __version__
 from kg.errors import BadQuery, InputError, PeelError, ShapeViolation
+from kg.formats import GRAPH, RESULTS, SPARQL_CSV, TURTLE, keys, of_kind
 
+CLI_MAX_ROWS = 10**9  # `peelkg query` sends whole answers: a cap it never meets in practice
 DATA_HELP = (
     "Data directory (as written by `peelkg build --out`) or one release folder. "
     "Default: $PEELKG_DATA_DIR, else $XDG_DATA_HOME/peelkg, else ~/.local/share/peelkg."
@@ -159,13 +162,15 @@ def validate(data: Path | None) -> None:
     "--format",
     "fmt",
     default=None,
-    type=click.Choice(["json", "csv", "tsv", "xml", "ttl", "nt", "jsonld", "rdf"]),
+    type=click.Choice(keys(of_kind(RESULTS, GRAPH))),
     help="Output format (default: csv for rows, ttl for graphs).",
 )
 def query(query_or_name: str, data: Path | None, params: tuple[str, ...], fmt: str | None) -> None:
-    """Run SPARQL text (or @FILE) or a canned query by name."""
+    """Run SPARQL text (or @FILE) or a canned query by name, as the endpoint runs it (the same guard and writers)."""
     from kg.query.canned import NAME, get_query, load_queries
-    from kg.query.results import serialise
+    from kg.query.execute import GRAPH_FORMS
+    from kg.query.guard import Limits
+    from kg.query.service import QueryService
     from kg.release.layout import open_release
     from kg.store.local import open_store
 
@@ -180,12 +185,17 @@ def query(query_or_name: str, data: Path | None, params: tuple[str, ...], fmt: s
             text = (
                 Path(query_or_name[1:]).read_text(encoding="utf-8") if query_or_name.startswith("@") else query_or_name
             )
-        store = open_store(open_release(_data_dir(data)).store_path)
-        outcome = store.query(text)
-        from rdflib import Graph
-
-        chosen = fmt or ("ttl" if isinstance(outcome, Graph) else "csv")
-        sys.stdout.buffer.write(serialise(outcome, chosen))
+        release = open_release(_data_dir(data))
+        # In this process, without a row cap or a cache: the user owns the process and the data.
+        service = QueryService(open_store(release.store_path), release.id, limits=Limits(), max_rows=CLI_MAX_ROWS,
+                               timeout=math.inf, workers=0, memory_mb=0, cache_bytes=0, in_process=True)
+        try:
+            info = service.check(text)
+            chosen = fmt or (TURTLE.key if info.form in GRAPH_FORMS else SPARQL_CSV.key)
+            answer = service.complete(text, info, chosen)
+        finally:
+            service.close()
+        sys.stdout.buffer.write(answer.body)
 
 
 def _params(params: tuple[str, ...]) -> dict[str, str]:

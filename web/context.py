@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -12,6 +13,8 @@ from kg.namespaces import BASE
 from kg.release.layout import Release
 from kg.store.local import Store
 from web.settings import Settings
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -25,6 +28,16 @@ class PeelContext:
 def peel() -> PeelContext:
     context: PeelContext = current_app.extensions["peelkg"]
     return context
+
+
+def memo(key: str, make: Callable[[], T]) -> T:
+    """``make()``, computed once per process for the served release (kept in ``PeelContext.cache`` under ``key``):
+    the one memo of the web layer."""
+    cache = peel().cache
+    if key not in cache:
+        cache[key] = make()
+    found: T = cache[key]
+    return found
 
 
 def check_public_base(value: str) -> str:

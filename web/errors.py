@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from kg.errors import BadQuery, DamagedRelease, NotFound, OverBudget, Overloaded, QueryTimeout, StoreUnavailable
+from kg.formats import HTML, JSON
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +23,8 @@ def wants_json() -> bool:
     accept = request.accept_mimetypes
     if not accept:
         return False
-    return accept.quality("text/html") == 0 or accept.best_match(["text/html", "application/json"]) != "text/html"
+    html = HTML.media_type
+    return accept.quality(html) == 0 or accept.best_match([html, JSON.media_type]) != html
 
 
 def render_error(status: int, title: str, message: str) -> Response:
@@ -32,7 +34,7 @@ def render_error(status: int, title: str, message: str) -> Response:
         meant = _maybe_meant() if status == 404 else []
         response = Response(
             render_template("error.html", status=status, title=title, message=message, meant=meant),
-            mimetype="text/html")
+            mimetype=HTML.media_type)
     response.status_code = status
     if not request.path.endswith(".json"):
         response.vary.add("Accept")  # HTML or JSON was chosen by the Accept header

@@ -17,26 +17,29 @@ the union of the named graphs.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
 
 import pyoxigraph as ox
 
 from kg.errors import BadQuery
+from kg.formats import GRAPH, RDF_XML, RESULTS, SPARQL_TSV, TURTLE, Format, find
 from kg.namespaces import PREFIXES
 
-RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdf": ox.RdfFormat.RDF_XML,
-}
+GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
+
+
+def job_format(job: Job) -> Format:
+    """The format of ``kg.formats`` that ``job.fmt`` names for its query form; ``BadQuery`` when none fits.
+
+    >>> job_format(Job("ASK {}", "ASK {}", "ASK", "xml", 1)).media_type
+    'application/sparql-results+xml'
+    """
+    fmt = find(job.fmt, GRAPH if job.form in GRAPH_FORMS else RESULTS)
+    if fmt is None:
+        raise BadQuery(f"format {job.fmt!r} does not fit a {job.form} query")
+    return fmt
 
 
 @dataclass(frozen=True)
@@ -79,9 +82,7 @@ def execute(store: ox.Store, job: Job) -> Answer:
     >>> execute(store, Job(q, q, "SELECT", "csv", 10))
     Answer(body=b's\\r\\nhttp://e/s\\r\\n', truncated=False)
     """
-    fmt_ok = job.fmt in (GRAPH_FORMATS if job.form in ("CONSTRUCT", "DESCRIBE") else RESULT_FORMATS)
-    if not fmt_ok:
-        raise BadQuery(f"format {job.fmt!r} does not fit a {job.form} query")
+    job_format(job)
     try:
         result = _run(store, job, job.text)
     except SyntaxError as exc:
@@ -112,15 +113,22 @@ def _run(store: ox.Store, job: Job, text: str) -> ox.QuerySolutions | ox.QueryBo
 
 
 def _answer(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, job: Job) -> Answer:
+    fmt = job_format(job)
     if isinstance(result, ox.QueryBoolean):
-        return Answer(_bytes(result.serialize(format=RESULT_FORMATS[job.fmt])))
+        return Answer(_bytes(result.serialize(format=fmt.results_format)))
     if isinstance(result, ox.QueryTriples):
-        triples = list(islice(result, job.max_rows + 1))
-        body = ox.serialize(triples[: job.max_rows], format=GRAPH_FORMATS[job.fmt], prefixes=_prefixes(job.fmt))
-        return Answer(_bytes(body), truncated=len(triples) > job.max_rows)
+        return write_triples(result, job)
     if not job.count:
-        return Answer(_bytes(result.serialize(format=RESULT_FORMATS[job.fmt])))
-    return _cut(_bytes(result.serialize(format=ox.QueryResultsFormat.TSV)), job)
+        return Answer(_bytes(result.serialize(format=fmt.results_format)))
+    return _cut(_bytes(result.serialize(format=SPARQL_TSV.results_format)), job)
+
+
+def write_triples(triples: Iterable[ox.Triple], job: Job) -> Answer:
+    """At most ``job.max_rows`` of ``triples`` in ``job``'s graph format (``truncated`` when there were more)."""
+    taken = list(islice(triples, job.max_rows + 1))
+    fmt = job_format(job)
+    body = ox.serialize(taken[: job.max_rows], format=fmt.rdf_format, prefixes=_prefixes(fmt))
+    return Answer(_bytes(body), truncated=len(taken) > job.max_rows)
 
 
 def _bytes(data: bytes | None) -> bytes:
@@ -137,10 +145,11 @@ def _cut(tsv: bytes, job: Job) -> Answer:
         for _ in range(job.max_rows + 1):
             end = tsv.index(b"\n", end + 1)
         tsv = tsv[: end + 1]
-    if job.fmt == "tsv":
+    fmt = job_format(job)
+    if fmt == SPARQL_TSV:
         return Answer(tsv, truncated)
-    solutions = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
-    return Answer(_bytes(solutions.serialize(format=RESULT_FORMATS[job.fmt])), truncated)
+    solutions = ox.parse_query_results(tsv, format=SPARQL_TSV.results_format)
+    return Answer(_bytes(solutions.serialize(format=fmt.results_format)), truncated)
 
 
 def _rows_by_iteration(result: ox.QuerySolutions, job: Job) -> Answer:
@@ -151,8 +160,9 @@ def _rows_by_iteration(result: ox.QuerySolutions, job: Job) -> Answer:
     return _cut(("\n".join(lines) + "\n").encode("utf-8"), job)
 
 
-def _prefixes(fmt: str) -> dict[str, str] | None:
-    return PREFIXES if fmt in ("ttl", "rdf") else None
+def _prefixes(fmt: Format) -> dict[str, str] | None:
+    """Turtle and RDF/XML are written with the project's prefixes; N-Triples and JSON-LD have none."""
+    return PREFIXES if fmt in (TURTLE, RDF_XML) else None
 
 
 @dataclass(frozen=True)
@@ -175,7 +185,7 @@ def table(body: bytes, form: str, *, limit: int | None = None) -> tuple[list[str
     >>> len(table(b'<http://e/a> <http://e/p> "1" .\\n<http://e/b> <http://e/p> "2" .\\n', "CONSTRUCT", limit=1)[1])
     1
     """
-    if form in ("CONSTRUCT", "DESCRIBE"):
+    if form in GRAPH_FORMS:
         columns = ["subject", "predicate", "object"]
         triples = islice(ox.parse(body, format=ox.RdfFormat.N_TRIPLES), limit)
         return columns, [{"subject": _cell(t.subject), "predicate": _cell(t.predicate), "object": _cell(t.object)}

@@ -1,9 +1,9 @@
 """Run the endpoint's checked queries on a remote SPARQL 1.1 server instead of the embedded store.
 
-``peelkg serve --store URL`` puts one of these where the worker pool would be
-(``kg.query.service``): queries still pass the same guard, row cap, cache and time limit;
-only the engine is elsewhere.  Requests go through
-``kg.store.remote.RemoteStore.send`` (SPARQLWrapper, POST).  Answers come back in a format pyoxigraph reads (TSV for
+``peelkg serve --store URL`` serves a ``kg.store.remote.RemoteStore``, whose ``runner`` is one of
+these where the embedded store's is the worker pool (``kg.query.service``): queries still pass the
+same guard, row cap, cache and time limit; only the engine is elsewhere.  Requests go through the
+store's own ``send`` (SPARQLWrapper, POST).  Answers come back in a format pyoxigraph reads (TSV for
 SELECT, JSON for ASK, N-Triples for graphs) and are re-written by ``kg.query.execute`` so the
 row cap and every output format behave exactly as with the embedded store.
 
@@ -21,29 +21,34 @@ its named graphs as its default graph, as the embedded store does (Oxigraph:
 from __future__ import annotations
 
 import time
-from itertools import islice
+from collections.abc import Sequence
+from typing import Protocol
 
 import pyoxigraph as ox
 
-from kg.errors import BadQuery, QueryTimeout
+from kg.errors import QueryTimeout
+from kg.formats import N_TRIPLES, SPARQL_JSON, SPARQL_TSV
 from kg.query.admission import WaitingRoom
-from kg.query.execute import GRAPH_FORMATS, RESULT_FORMATS, Answer, Job, _bytes, _cut, _prefixes
-from kg.store.remote import RemoteStore
+from kg.query.execute import Answer, Job, _bytes, _cut, job_format, write_triples
 
-ACCEPT = {
-    "SELECT": "text/tab-separated-values",
-    "ASK": "application/sparql-results+json",
-    "CONSTRUCT": "application/n-triples",
-    "DESCRIBE": "application/n-triples",
-}
+
+class Sender(Protocol):
+    """What the runner needs of ``kg.store.remote.RemoteStore``: one raw request."""
+
+    def send(self, query: str, form: str, *, accept: str | None = None,
+             default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = (),
+             timeout: float | None = None) -> bytes: ...
+
+
+ACCEPT = {"SELECT": SPARQL_TSV, "ASK": SPARQL_JSON, "CONSTRUCT": N_TRIPLES, "DESCRIBE": N_TRIPLES}
 
 
 class RemoteRunner:
-    """Runs ``kg.query.execute.Job``s on the SPARQL endpoint at ``endpoint``, at most ``size`` at once
-    and ``queue`` more waiting, each within ``timeout`` seconds from its arrival."""
+    """Runs ``kg.query.execute.Job``s on the SPARQL endpoint of ``store`` (``RemoteStore.runner`` makes one),
+    at most ``size`` at once and ``queue`` more waiting, each within ``timeout`` seconds from its arrival."""
 
-    def __init__(self, endpoint: str, *, timeout: float, size: int = 2, queue: int = 2) -> None:
-        self.store = RemoteStore(endpoint, timeout=timeout)
+    def __init__(self, store: Sender, *, timeout: float, size: int = 2, queue: int = 2) -> None:
+        self.store = store
         self.timeout = timeout
         self._room: WaitingRoom[int] = WaitingRoom(queue=queue, timeout=timeout,
                                                    what="place for a query to the SPARQL store")
@@ -53,9 +58,7 @@ class RemoteRunner:
     def run(self, job: Job) -> Answer:
         """The answer to ``job``: ``Overloaded`` when every place and the waiting room are taken,
         ``QueryTimeout`` past the time limit (the wait for a place included)."""
-        fmt_ok = job.fmt in (GRAPH_FORMATS if job.form in ("CONSTRUCT", "DESCRIBE") else RESULT_FORMATS)
-        if not fmt_ok:
-            raise BadQuery(f"format {job.fmt!r} does not fit a {job.form} query")
+        fmt = job_format(job)
         deadline = time.monotonic() + self.timeout
         ticket = self._room.take(deadline)
         try:
@@ -65,18 +68,16 @@ class RemoteRunner:
         if job.form == "SELECT":
             return _cut(body, job)
         if job.form == "ASK":
-            result = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-            return Answer(_bytes(result.serialize(format=RESULT_FORMATS[job.fmt])))
-        triples = list(islice((q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)), job.max_rows + 1))
-        text = ox.serialize(triples[: job.max_rows], format=GRAPH_FORMATS[job.fmt], prefixes=_prefixes(job.fmt))
-        return Answer(_bytes(text), truncated=len(triples) > job.max_rows)
+            result = ox.parse_query_results(body, format=SPARQL_JSON.results_format)
+            return Answer(_bytes(result.serialize(format=fmt.results_format)))
+        return write_triples((q.triple for q in ox.parse(body, format=N_TRIPLES.rdf_format)), job)
 
     def _fetch(self, job: Job, left: float) -> bytes:
         """The store's answer to ``job`` within the ``left`` seconds of its time limit."""
         if left > 0:
             try:
                 return self.store.send(
-                    job.text, job.form, accept=ACCEPT[job.form], timeout=left,
+                    job.text, job.form, accept=ACCEPT[job.form].media_type, timeout=left,
                     default_graphs=job.default_graphs or (), named_graphs=job.named_graphs or (),
                 )
             except QueryTimeout:

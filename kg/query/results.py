@@ -12,11 +12,9 @@ from rdflib import Graph, Variable
 from rdflib.query import Result
 
 from kg.errors import BadQuery
+from kg.formats import GRAPH, RESULTS, SPARQL_CSV, SPARQL_TSV, find, keys, of_kind
 from kg.namespaces import PREFIXES
 from kg.store.local import QueryOutcome, SelectResult
-
-RESULT_FORMATS = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv"}  # tsv: written here (rdflib has none)
-GRAPH_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdf": "xml"}
 
 
 def to_rdflib_result(outcome: SelectResult | bool) -> Result:
@@ -38,20 +36,23 @@ def serialise(outcome: QueryOutcome, fmt: str) -> bytes:
     b'?n\\t?m\\n"1"^^<http://www.w3.org/2001/XMLSchema#integer>\\t\\n'
     """
     if isinstance(outcome, Graph):
-        if fmt not in GRAPH_FORMATS:
-            raise BadQuery(f"format {fmt!r} does not fit a graph; use one of {', '.join(GRAPH_FORMATS)}")
+        graph_format = find(fmt, GRAPH)
+        if graph_format is None or graph_format.rdflib is None:
+            raise BadQuery(f"format {fmt!r} does not fit a graph; use one of {', '.join(keys(of_kind(GRAPH)))}")
         for prefix, namespace in PREFIXES.items():
             outcome.bind(prefix, namespace)
-        return outcome.serialize(format=GRAPH_FORMATS[fmt], encoding="utf-8")
-    if fmt not in RESULT_FORMATS:
-        raise BadQuery(f"format {fmt!r} does not fit query results; use one of {', '.join(RESULT_FORMATS)}")
-    if isinstance(outcome, bool) and fmt in ("csv", "tsv"):
+        return outcome.serialize(format=graph_format.rdflib, encoding="utf-8")
+    results_format = find(fmt, RESULTS)
+    if results_format is None:
+        raise BadQuery(f"format {fmt!r} does not fit query results; use one of {', '.join(keys(of_kind(RESULTS)))}")
+    if isinstance(outcome, bool) and results_format in (SPARQL_CSV, SPARQL_TSV):
         return (b"true" if outcome else b"false") + b"\n"
-    if fmt == "tsv":
+    if results_format == SPARQL_TSV:  # rdflib has no TSV writer
         assert isinstance(outcome, SelectResult)
         return tsv(outcome)
+    assert results_format.rdflib is not None
     buffer = BytesIO()
-    to_rdflib_result(outcome).serialize(buffer, format=RESULT_FORMATS[fmt], encoding="utf-8")
+    to_rdflib_result(outcome).serialize(buffer, format=results_format.rdflib, encoding="utf-8")
     return buffer.getvalue()
 
 

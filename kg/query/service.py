@@ -1,7 +1,9 @@
-"""The path of every query the endpoint answers: check → cap → cache → worker pool.
+"""The path of every query the endpoint answers: check → cap → cache → the store's runner.
 
-One ``QueryService`` per web worker process serves one release: the SPARQL endpoint and the
-canned queries both go through it, so every query gets the same limits, the same row cap and
+One ``QueryService`` per web worker process serves one release: the SPARQL endpoint, the
+canned queries and ``peelkg query`` all go through it, over whichever store serves the release
+(``kg.store.interface``: its ``runner`` is the worker pool of the embedded store, or the remote
+endpoint), so every query gets the same limits, the same row cap and
 the same time limit.  Answers are cached by (release id, query text, dataset, format, row
 cap): a release never changes while served, so a repeated query costs a dictionary lookup.
 A query that misses the cache is admitted first: its client must have query seconds left
@@ -11,10 +13,11 @@ otherwise).
 
 >>> import tempfile, pyoxigraph as ox
 >>> from pathlib import Path
+>>> from kg.store.local import LocalStore
 >>> folder = Path(tempfile.mkdtemp())
 >>> ox.Store(str(folder)).flush()
->>> service = QueryService(folder, "r1", limits=Limits(), max_rows=10, timeout=10, workers=1, memory_mb=1024,
-...                        cache_bytes=1 << 20, budget_seconds=30)
+>>> service = QueryService(LocalStore(folder), "r1", limits=Limits(), max_rows=10, timeout=10, workers=1,
+...                        memory_mb=1024, cache_bytes=1 << 20, budget_seconds=30)
 >>> info = service.check("ASK { ?s ?p ?o }")
 >>> service.answer("ASK { ?s ?p ?o }", info, "json").body
 b'{"head":{},"boolean":false}'
@@ -25,8 +28,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Protocol
 
 from kg.errors import BadQuery, QueryTimeout
 from kg.query.admission import NoPlaceInTime
@@ -34,16 +35,7 @@ from kg.query.budget import QueryBudget
 from kg.query.cache import ResultCache
 from kg.query.execute import Answer, Job
 from kg.query.guard import Limits, QueryInfo, capped, check
-from kg.query.pool import QueryPool
-from kg.query.remote import RemoteRunner
-
-
-class Runner(Protocol):
-    """Runs jobs: the worker pool on the embedded store, or a remote SPARQL store."""
-
-    def run(self, job: Job) -> Answer: ...
-
-    def close(self) -> None: ...
+from kg.store.interface import Runner, Store
 
 
 @dataclass(frozen=True)
@@ -72,19 +64,18 @@ class _Checked:
 
 
 class QueryService:
-    """Checked, capped, cached and time-limited queries over the store at ``store_path``."""
+    """Checked, capped, cached and time-limited queries over ``store`` (its runner is closed by :meth:`close`)."""
 
-    def __init__(self, store_path: Path, release_id: str, *, limits: Limits, max_rows: int, timeout: float,
-                 workers: int, memory_mb: int, cache_bytes: int, store_url: str = "", queue: int = 2,
-                 budget_seconds: float = 0.0) -> None:
+    def __init__(self, store: Store, release_id: str, *, limits: Limits, max_rows: int, timeout: float,
+                 workers: int, memory_mb: int, cache_bytes: int, queue: int = 2,
+                 budget_seconds: float = 0.0, in_process: bool = False) -> None:
         self.release_id = release_id
         self.limits = limits
         self.max_rows = max_rows
         self.timeout = timeout
-        self.pool: Runner = (
-            RemoteRunner(store_url, timeout=timeout, size=workers, queue=queue) if store_url
-            else QueryPool(store_path, size=workers, memory_mb=memory_mb, timeout=timeout, queue=queue)
-        )
+        # in_process: jobs run in this process, without the workers' time and memory limits (the command line)
+        self.pool: Runner = store.runner(workers=workers, memory_mb=memory_mb, timeout=timeout, queue=queue,
+                                         in_process=in_process)
         self.budget = QueryBudget(seconds=budget_seconds)
         self.cache: ResultCache[Answer | _Checked] | None = ResultCache(cache_bytes) if cache_bytes > 0 else None
 

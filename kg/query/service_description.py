@@ -20,16 +20,15 @@ from collections.abc import Sequence
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, XSD
 
+from kg.formats import GRAPH, RESULTS, W3C_FORMATS, of_kind
 from kg.namespaces import BASE
 from kg.query.guard import Limits
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-FORMATS = Namespace("http://www.w3.org/ns/formats/")
+FORMATS = Namespace(W3C_FORMATS)
 ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
 LIMITS = Namespace(BASE + "def/endpoint#")
 
-RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                  "Turtle", "N-Triples", "JSON-LD", "RDF_XML")
 
 
 def summary(limits: Limits, *, query_timeout: float, max_rows: int) -> str:
@@ -60,8 +59,8 @@ def describe(endpoint: str, graphs: Sequence[str], limits: Limits, *, query_time
     if limits.service_allowlist:
         g.add((service, SD.feature, SD.BasicFederatedQuery))
     g.add((service, SD.defaultEntailmentRegime, ENTAILMENT.Simple))
-    for name in RESULT_FORMATS:
-        g.add((service, SD.resultFormat, FORMATS[name]))
+    for fmt in of_kind(RESULTS, GRAPH):
+        g.add((service, SD.resultFormat, URIRef(fmt.w3c_iri)))
     g.add((service, DCTERMS.title, Literal("PEEL inspection findings: SPARQL endpoint", lang="en")))
     g.add((service, RDFS.comment, Literal(summary(limits, query_timeout=query_timeout, max_rows=max_rows),
                                           lang="en")))

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
+from kg.formats import GZIP, JSON_LD, N_QUADS, SPARQL_CSV, TURTLE
 from kg.namespaces import PREFIXES
 from kg.query.canned import get_query
 from kg.query.csv_cells import neutralise_csv
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from kg.release.built import Built
 
 CHECKSUMS = "SHA256SUMS"
+CSV_TABLE = SPARQL_CSV.content_type + "; header=present"  # RFC 4180: the first line names the columns
 
 
 @dataclass(frozen=True)
@@ -57,17 +59,16 @@ class Download:
 
 
 DOWNLOADS: tuple[Download, ...] = (
-    Download(DUMP, "N-Quads dump (gzip)", "application/gzip", "application/n-quads", "application/gzip", "quads",
+    Download(DUMP, "N-Quads dump (gzip)", GZIP.media_type, N_QUADS.media_type, GZIP.media_type, "quads",
              "Every statement of the dataset with the named graph it belongs to (one graph per report, "
              "one for the reference facts, one for the vocabularies)."),
-    Download("dump.ttl", "Turtle dump", "text/turtle; charset=utf-8", "text/turtle", None, "triples",
+    Download("dump.ttl", "Turtle dump", TURTLE.content_type, TURTLE.media_type, None, "triples",
              "The union of the named graphs: every distinct triple once, without its graph."),
-    Download("dump.jsonld", "JSON-LD dump", "application/ld+json", "application/ld+json", None, "quads",
+    Download("dump.jsonld", "JSON-LD dump", JSON_LD.media_type, JSON_LD.media_type, None, "quads",
              "Every statement with its named graph, as expanded JSON-LD (one @graph per named graph)."),
-    Download("judgements.csv", "Graded judgements (CSV)", "text/csv; charset=utf-8; header=present", "text/csv",
-             None, "rows", "The canned query `judgements`: force, year, pillar, question, grade, source."),
-    Download("areas-for-improvement.csv", "Areas for improvement (CSV)", "text/csv; charset=utf-8; header=present",
-             "text/csv", None, "rows",
+    Download("judgements.csv", "Graded judgements (CSV)", CSV_TABLE, SPARQL_CSV.media_type, None, "rows",
+             "The canned query `judgements`: force, year, pillar, question, grade, source."),
+    Download("areas-for-improvement.csv", "Areas for improvement (CSV)", CSV_TABLE, SPARQL_CSV.media_type, None, "rows",
              "The canned query `areas-for-improvement`: force, year, pillar, question, text, themes."),
 )
 CSV_QUERIES = {"judgements.csv": "judgements", "areas-for-improvement.csv": "areas-for-improvement"}
@@ -162,7 +163,8 @@ def _write_sorted(records: Iterable[str], line: Callable[[str], str], via: ox.Rd
 def write_csv(store: ox.Store, query_name: str, path: Path) -> int:
     """Run a canned query without parameters and write its rows as SPARQL CSV; return the row count."""
     rows = LoadedStore(store).select(get_query(query_name).bind({}))
-    path.write_bytes(neutralise_csv(serialise(rows, "csv")))  # cells a spreadsheet would run: kg.query.csv_cells
+    # cells a spreadsheet would run are neutralised: kg.query.csv_cells
+    path.write_bytes(neutralise_csv(serialise(rows, SPARQL_CSV.key)))
     return len(rows)
 
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 
+from kg.formats import by_media_type
 from kg.link.mapping import PUBLISHER as INSPECTORATE
 from kg.link.mapping import PUBLISHER_NAME as INSPECTORATE_NAME
 from kg.link.mapping import WIKIDATA
@@ -75,9 +76,6 @@ DCATAP = Namespace("http://data.europa.eu/r5r/")
 PROV_NS = Namespace("http://www.w3.org/ns/prov#")
 IANA = "http://www.iana.org/assignments/media-types/"
 EU = "http://publications.europa.eu/resource/authority/"
-FILE_TYPES = {"application/n-quads": "RDF_N_QUADS", "text/turtle": "RDF_TURTLE", "application/ld+json": "JSON_LD",
-              "text/csv": "CSV"}
-W3C_FORMATS = {"application/n-quads": "N-Quads", "text/turtle": "Turtle", "application/ld+json": "JSON-LD"}
 ENGLAND_AND_WALES = ONS_GEOGRAPHY["K04000001"]
 DCAT_VERSION = URIRef(str(DCAT) + "version")
 CONTACT = URIRef(f"{DATASET}#contact")
@@ -205,7 +203,8 @@ def _distribution(graph: Graph, item: DistributionFile, stats: Statistics | None
     graph.add((node, DCAT.downloadURL, url))
     graph.add((node, DCAT.accessURL, url))
     graph.add((node, DCAT.mediaType, URIRef(IANA + d.content_type)))
-    graph.add((node, DCTERMS["format"], URIRef(EU + "file-type/" + FILE_TYPES[d.content_type])))
+    content = by_media_type(d.content_type)
+    graph.add((node, DCTERMS["format"], URIRef(EU + "file-type/" + str(content.eu_file_type))))
     if d.compression:
         graph.add((node, DCAT.compressFormat, URIRef(IANA + d.compression)))
     graph.add((node, DCAT.byteSize, _nonneg(item.bytes)))
@@ -215,9 +214,9 @@ def _distribution(graph: Graph, item: DistributionFile, stats: Statistics | None
     graph.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
     graph.add((checksum, SPDX.checksumValue, Literal(item.sha256, datatype=XSD.hexBinary)))
     graph.add((node, DCTERMS.license, OGL))
-    if d.content_type in W3C_FORMATS and release is None:
+    if content.is_rdf and release is None:
         graph.add((DATASET, VOID.dataDump, url))
-        graph.add((DATASET, VOID.feature, URIRef("http://www.w3.org/ns/formats/" + W3C_FORMATS[d.content_type])))
+        graph.add((DATASET, VOID.feature, URIRef(content.w3c_iri)))
     return node
 
 

@@ -1,5 +1,5 @@
-"""The store behind one small interface: an embedded pyoxigraph store (the default) or a
-remote SPARQL 1.1 endpoint.
+"""The embedded store: a release's pyoxigraph store behind the one interface (``kg.store.interface``;
+the other backend is a remote SPARQL 1.1 endpoint, ``kg.store.remote``).
 
 Queries take ``bindings``: values for variables, never pasted into the query text (a bound
 variable of a SELECT query must be projected, as SEP-0007 substitution requires).  The
@@ -10,47 +10,16 @@ named graphs.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Protocol
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import BadQuery
-
-Term = URIRef | Literal | BNode
-
-
-@dataclass(frozen=True)
-class SelectResult:
-    variables: list[str]
-    rows: list[dict[str, Term]]
-
-    def __iter__(self) -> Iterator[dict[str, Term]]:
-        return iter(self.rows)
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-
-QueryOutcome = SelectResult | bool | Graph
-
-
-class Store(Protocol):
-    """What every backend offers."""
-
-    def query(self, query: str, bindings: Mapping[str, Term] | None = None) -> QueryOutcome: ...
-
-    def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> SelectResult: ...
-
-    def ask(self, query: str, bindings: Mapping[str, Term] | None = None) -> bool: ...
-
-    def construct(self, query: str, bindings: Mapping[str, Term] | None = None) -> Graph: ...
-
-    def close(self) -> None: ...
+from kg.query.execute import Answer, Job, execute
+from kg.store.interface import QueryOutcome, Runner, SelectResult, Store, Term
 
 
 def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph) -> Term:
@@ -153,9 +122,41 @@ class LocalStore:
             graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
         return graph
 
+    def runner(self, *, workers: int, memory_mb: int, timeout: float, queue: int,
+               in_process: bool = False) -> Runner:
+        """Worker processes over this store's files (``kg.query.pool``), or this process (``in_process``)."""
+        if in_process:
+            return InProcessRunner(self.oxigraph)
+        from kg.query.pool import QueryPool
+
+        return QueryPool(self.path, size=workers, memory_mb=memory_mb, timeout=timeout, queue=queue)
+
     def close(self) -> None:
         del self.oxigraph
 
 
+class InProcessRunner:
+    """Runs jobs in this process, on an open store, with no time or memory limit of its own: for the command
+    line, where the user owns both the process and the data.
+
+    >>> store = ox.Store()
+    >>> InProcessRunner(store).run(Job("ASK {}", "ASK {}", "ASK", "json", 1)).body
+    b'{"head":{},"boolean":true}'
+    """
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    def run(self, job: Job) -> Answer:
+        return execute(self.store, job)
+
+    def close(self) -> None:
+        return None
+
+
 def open_store(path: Path) -> LocalStore:
     return LocalStore(path)
+
+
+__all__ = ["InProcessRunner", "LocalStore", "QueryOutcome", "SelectResult", "Store", "Term", "open_store",
+           "to_oxigraph", "to_rdflib"]

@@ -28,16 +28,14 @@ from rdflib import Literal
 
 from kg import __version__
 from kg.errors import PeelError
+from kg.formats import N_TRIPLES as N_TRIPLES_FORMAT
 from kg.namespaces import GRAPH
+from kg.query.internal import internal_query
 from kg.release.layout import DUMP, Release
 from kg.store.remote import RemoteStore
 
-N_TRIPLES = "application/n-triples"
+N_TRIPLES = N_TRIPLES_FORMAT.media_type
 
-_GRAPHS = "SELECT DISTINCT ?space ?g WHERE { GRAPH ?g { } FILTER(STRSTARTS(STR(?g), ?space)) }"
-_COUNT = ("SELECT ?space (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), ?space)) } "
-          "GROUP BY ?space")
-_UNION = "ASK { ?s ?p ?o }"
 
 
 class PushError(PeelError):
@@ -125,19 +123,19 @@ def push(
         outcome.graphs += 1
         outcome.quads += body.count(b"\n")
     space = Literal(str(GRAPH))
-    for row in remote.select(_GRAPHS, {"space": space}):
+    for row in remote.select(internal_query("push-graphs"), {"space": space}):
         iri = str(row["g"])
         if iri not in documents:
             progress(f"DELETE {iri}")
             _request("DELETE", _graph_url(store_url, iri), timeout=timeout)
             outcome.removed.append(iri)
-    rows = remote.select(_COUNT, {"space": space}).rows
+    rows = remote.select(internal_query("push-count"), {"space": space}).rows
     stored = int(rows[0]["n"]) if rows else 0
     expected = sum(body.count(b"\n") for iri, body in documents.items() if iri.startswith(str(GRAPH)))
     if stored != expected:
         raise PushError(f"after the push the store holds {stored} statements in the dataset's graphs; "
                         f"the release has {expected}")
-    outcome.union_default_graph = remote.ask(_UNION)
+    outcome.union_default_graph = remote.ask(internal_query("push-union"))
     return outcome
 
 

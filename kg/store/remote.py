@@ -41,12 +41,15 @@ from SPARQLWrapper.SPARQLExceptions import EndPointNotFound, QueryBadFormed, SPA
 
 from kg import __version__
 from kg.errors import BadQuery, QueryTimeout, StoreUnavailable
+from kg.formats import N_TRIPLES as N_TRIPLES_FORMAT
+from kg.formats import SPARQL_JSON
 from kg.query.lexer import tokens
-from kg.store.local import QueryOutcome, SelectResult, Term, to_rdflib
+from kg.store.interface import QueryOutcome, Runner, SelectResult, Term
+from kg.store.local import to_rdflib
 
 FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
-RESULTS_JSON = "application/sparql-results+json"
-N_TRIPLES = "application/n-triples"
+RESULTS_JSON = SPARQL_JSON.media_type
+N_TRIPLES = N_TRIPLES_FORMAT.media_type
 MESSAGE_LIMIT = 300  # characters of a server's error message passed on to the user
 
 _IRI_SAFE = re.compile(r'^[^<>"{}|^`\\\x00-\x20]*$')
@@ -175,7 +178,7 @@ def _server_message(exc: SPARQLWrapperException) -> str:
 
 
 class RemoteStore:
-    """A ``kg.store.local.Store`` over a SPARQL 1.1 query endpoint.
+    """The ``kg.store.interface.Store`` over a SPARQL 1.1 query endpoint.
 
     ``endpoint`` is the query URL (Oxigraph: ``http://host:7878/query``); ``timeout`` bounds
     each request, in seconds.  Queries are sent with POST (form-encoded), so long queries
@@ -275,6 +278,15 @@ class RemoteStore:
         except SyntaxError:
             raise StoreUnavailable("the SPARQL store answered a graph that is not N-Triples") from None
         return graph
+
+    def runner(self, *, workers: int, memory_mb: int, timeout: float, queue: int,
+               in_process: bool = False) -> Runner:
+        """The endpoint's jobs sent to this same endpoint (``kg.query.remote``): at most ``workers`` at once and
+        ``queue`` more waiting, each within ``timeout`` seconds, its wait included; the server does the work,
+        so no worker process or memory limit is kept here."""
+        from kg.query.remote import RemoteRunner
+
+        return RemoteRunner(self, timeout=timeout, size=workers, queue=queue)
 
     def close(self) -> None:
         """Nothing to release: every query is its own HTTP request."""

@@ -22,9 +22,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
-from flask import Blueprint, Flask, Response, request
+from flask import Flask, Response, request
 from werkzeug.http import is_resource_modified
 
 from kg.query.cache import ResultCache
@@ -36,7 +36,6 @@ WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 _KEPT_STATUSES = ("200", "303")
 _DROPPED_ON_304 = {"content-length", "content-type", "content-encoding", "transfer-encoding"}
 
-bp = Blueprint("caching", __name__)
 
 
 def etag(variant: str) -> str:
@@ -150,11 +149,9 @@ def _key(environ: dict[str, Any]) -> tuple[str, str, str]:
     return environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""), environ.get("HTTP_ACCEPT", "").strip()
 
 
-def install(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     """Put a :class:`RenderCache` in front of ``app`` (none when the ``page_cache_mb`` setting is 0)."""
     budget = int(app.config["SETTINGS"].page_cache_mb) * 1024 * 1024
     if budget > 0:
         app.wsgi_app = RenderCache(app.wsgi_app, budget)  # type: ignore[method-assign]
 
-
-bp.record_once(lambda state: install(cast(Flask, state.app)))

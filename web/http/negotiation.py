@@ -1,6 +1,6 @@
 """Content negotiation for entity documents, in one place.
 
-``FORMATS`` is the one table: URL suffix ↔ media type ↔ rdflib serializer.  :func:`choose`
+``FORMATS`` are the formats of ``kg.formats`` a document has (URL suffix ↔ media type ↔ serializer).  :func:`choose`
 picks a format from an explicit suffix or, without one, from the request's ``Accept`` header
 (werkzeug's parser, so q-values count; no header means HTML; nothing acceptable means
 ``None``, which the caller answers with 406).  A negotiated answer carries ``Vary: Accept``,
@@ -10,7 +10,7 @@ every document carries a ``Link`` header to each of its formats (:func:`alternat
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import pyoxigraph as ox
 from flask import Response, g
@@ -18,42 +18,19 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from werkzeug.datastructures import MIMEAccept
 
+from kg.formats import DATASET, GRAPH, HTML, PAGE, Format, of_kind
 from kg.store.local import to_oxigraph
 
+__all__ = ["BY_SUFFIX", "DATASET_FORMATS", "FORMATS", "HTML", "Format", "alternates", "choose", "negotiate",
+           "serialise", "serialise_dataset", "split_suffix", "vary_on_accept"]
 
-@dataclass(frozen=True)
-class Format:
-    suffix: str
-    media_type: str
-    serializer: str | None     # rdflib's serializer name; None for the HTML page
-    name: str
-    aliases: tuple[str, ...] = ()
-
-    @property
-    def is_rdf(self) -> bool:
-        return self.serializer is not None
-
-
-FORMATS: tuple[Format, ...] = (
-    Format("html", "text/html", None, "HTML"),
-    Format("ttl", "text/turtle", "turtle", "Turtle", ("application/x-turtle",)),
-    Format("jsonld", "application/ld+json", "json-ld", "JSON-LD", ("application/json",)),
-    Format("rdf", "application/rdf+xml", "xml", "RDF/XML"),
-    Format("nt", "application/n-triples", "nt", "N-Triples"),
-)
-HTML = FORMATS[0]
+# A document's formats: its page, then the graph formats of ``kg.formats``.
+FORMATS: tuple[Format, ...] = tuple(of_kind(PAGE, GRAPH))
 # Documents of several graphs (a Triple Pattern Fragment: its data and a metadata graph): the
-# quad formats first, then the table's RDF formats (JSON-LD keeps the graphs; the others hold
+# quad formats first, then the graph formats (JSON-LD keeps the graphs; the others hold
 # triples, so every graph's triples are sent together, as the TPF specification allows).
-DATASET_FORMATS: tuple[Format, ...] = (
-    Format("trig", "application/trig", "trig", "TriG"),
-    Format("nq", "application/n-quads", "nquads", "N-Quads"),
-    *(f for f in FORMATS if f.is_rdf),
-)
+DATASET_FORMATS: tuple[Format, ...] = tuple(of_kind(DATASET, GRAPH))
 BY_SUFFIX = {f.suffix: f for f in FORMATS}
-_BY_MEDIA_TYPE = {f.media_type: f for f in FORMATS}
-_BY_ALIAS = {m: f for f in FORMATS for m in f.aliases}
-_OFFERED = [f.media_type for f in FORMATS]  # in order of preference on a tie
 
 
 def split_suffix(path: str) -> tuple[str, Format | None]:
@@ -70,8 +47,9 @@ def split_suffix(path: str) -> tuple[str, Format | None]:
     return path, None
 
 
-def negotiate(accept: MIMEAccept) -> Format | None:
-    """The best format for an ``Accept`` header; HTML when there is none, ``None`` when nothing fits.
+def negotiate(accept: MIMEAccept, formats: tuple[Format, ...] = FORMATS) -> Format | None:
+    """The best of ``formats`` (a document's, by default) for an ``Accept`` header; the first of them when
+    there is none (HTML), ``None`` when nothing fits.  On a tie, the earlier format wins.
 
     >>> from werkzeug.http import parse_accept_header
     >>> negotiate(parse_accept_header("text/turtle;q=0.9, application/ld+json;q=0.5", MIMEAccept)).suffix
@@ -90,31 +68,24 @@ def negotiate(accept: MIMEAccept) -> Format | None:
     'application/json'
     >>> negotiate(parse_accept_header("application/x-turtle", MIMEAccept)).suffix
     'ttl'
-    """
-    if not accept:
-        return HTML
-    best = accept.best_match(_OFFERED)
-    if best:
-        return _BY_MEDIA_TYPE[best]
-    named = sorted(((q, m) for m, q in accept if q > 0 and m in _BY_ALIAS), reverse=True)
-    if not named:
-        return None
-    return replace(_BY_ALIAS[named[0][1]], media_type=named[0][1])
 
+    A document of several graphs offers ``DATASET_FORMATS`` (TriG when there is no header):
 
-def negotiate_dataset(accept: MIMEAccept) -> Format | None:
-    """The best of ``DATASET_FORMATS`` for an ``Accept`` header (TriG when there is none), ``None`` when none fits.
-
-    >>> from werkzeug.http import parse_accept_header
-    >>> negotiate_dataset(parse_accept_header("application/n-quads,text/turtle;q=0.6", MIMEAccept)).suffix
+    >>> negotiate(parse_accept_header("application/n-quads,text/turtle;q=0.6", MIMEAccept), DATASET_FORMATS).suffix
     'nq'
-    >>> negotiate_dataset(parse_accept_header("text/html", MIMEAccept)) is None
+    >>> negotiate(parse_accept_header("text/html", MIMEAccept), DATASET_FORMATS) is None
     True
     """
     if not accept:
-        return DATASET_FORMATS[0]
-    best = accept.best_match([f.media_type for f in DATASET_FORMATS])
-    return next((f for f in DATASET_FORMATS if f.media_type == best), None)
+        return formats[0]
+    best = accept.best_match([f.media_type for f in formats])
+    if best:
+        return next(f for f in formats if f.media_type == best)
+    aliases = {m: f for f in formats if f.is_rdf for m in f.accept_aliases}
+    named = sorted(((q, m) for m, q in accept if q > 0 and m in aliases), reverse=True)
+    if not named:
+        return None
+    return replace(aliases[named[0][1]], media_type=named[0][1])
 
 
 def choose(suffix_format: Format | None, accept: MIMEAccept) -> Format | None:
@@ -139,20 +110,19 @@ def alternates(path: str) -> str:
 
 def serialise(graph: Graph, fmt: Format) -> bytes:
     """``graph`` in an RDF format of the table, as UTF-8 bytes."""
-    assert fmt.serializer is not None, "HTML is rendered from templates"
-    if fmt.serializer == "json-ld":
+    assert fmt.rdflib is not None and fmt.is_rdf, "HTML is rendered from templates"
+    if fmt.rdflib == "json-ld":
         used = {str(t) for triple in graph for t in triple if isinstance(t, URIRef)}
         context = {prefix: str(ns) for prefix, ns in graph.namespaces()
                    if prefix and any(iri.startswith(str(ns)) for iri in used)}
         return graph.serialize(format="json-ld", context=context, auto_compact=True, encoding="utf-8")
-    return graph.serialize(format=fmt.serializer, encoding="utf-8")
+    return graph.serialize(format=fmt.rdflib, encoding="utf-8")
 
 
 def serialise_dataset(ds: Dataset, fmt: Format) -> bytes:
     """``ds`` in a format of ``DATASET_FORMATS`` (by Oxigraph's serialisers, which keep the graphs);
     a triples-only format gets every graph's triples together."""
-    target = ox.RdfFormat.from_media_type(fmt.media_type)
-    assert target is not None, f"no serialiser for {fmt.media_type}"
+    target = fmt.rdf_format
     prefixes = {p: str(ns) for p, ns in ds.namespaces() if p}
     ordered = sorted(ds.quads((None, None, None, None)),  # the default graph first, each graph in one block
                      key=lambda q: (q[3] != DATASET_DEFAULT_GRAPH_ID, str(q[3]), str(q[0]), str(q[1]), str(q[2])))

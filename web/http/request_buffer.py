@@ -23,6 +23,8 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from kg.formats import TEXT
+
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 BUFFERED = 1 << 20  # bytes of an answer collected on the app thread before the rest is streamed
 
@@ -192,5 +194,5 @@ def _bodiless(headers: list[tuple[str, str]]) -> bool:
 
 
 def _plain(protocol: Any, status: int, message: str) -> None:
-    protocol.response_bytes(status, [("content-type", "text/plain; charset=utf-8"), ("connection", "close")],
+    protocol.response_bytes(status, [("content-type", TEXT.content_type), ("connection", "close")],
                             (message + "\n").encode())

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, redirect, request
+from flask import Flask, Response, redirect, request
 from werkzeug.routing import RequestRedirect
 
 from kg.namespaces import BASE, ID, doc_path
@@ -40,10 +40,14 @@ HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
 }
 
-bp = Blueprint("security", __name__)
+def init_app(app: Flask) -> None:
+    """Set the security headers on every answer, answer slash redirects without the Host, and give
+    templates the ``href`` filter."""
+    app.after_request(secure)
+    app.before_request(own_redirects)
+    app.add_template_filter(href, "href")
 
 
-@bp.after_app_request
 def secure(response: Response) -> Response:
     framing_refused = "frame-ancestors 'none'" in response.headers.get("Content-Security-Policy",
                                                                        CONTENT_SECURITY_POLICY)
@@ -54,7 +58,6 @@ def secure(response: Response) -> Response:
     return response
 
 
-@bp.before_app_request
 def own_redirects() -> Response | None:
     """Werkzeug's slash redirect (``/download`` → ``/download/``) builds its target, Location and body, from
     the request's Host header; answer it instead with the same path under ``public_base_url``, or
@@ -67,7 +70,6 @@ def own_redirects() -> Response | None:
     return redirect(public_url(path), code=routed.code)  # type: ignore[return-value]
 
 
-@bp.app_template_filter("href")
 def href(iri: object) -> str | None:
     """Where a page may link for ``iri``, or ``None`` when it must not be a link.
 

@@ -1,4 +1,4 @@
-"""The formats of SPARQL answers, in one table, and how a request picks one.
+"""The formats of SPARQL answers (from the one table, ``kg.formats``), and how a request picks one.
 
 SPARQL result media types differ from those of entity documents (``web.http.negotiation``): rows
 and booleans are SPARQL 1.1 Query Results (JSON, XML, CSV, TSV); graphs are Turtle,
@@ -11,44 +11,17 @@ results, Turtle), which the SPARQL 1.1 Protocol allows.  ``text/html`` is the qu
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from werkzeug.datastructures import MIMEAccept
 
 from kg.errors import BadQuery
+from kg.formats import GRAPH, PAGE, RESULTS, Format, of_kind
 
-RESULTS, GRAPH, HTML = "results", "graph", "html"
+__all__ = ["GRAPH", "PAGE", "RESULTS", "Format", "choose", "formats_of", "kind_of", "wants_page"]
 
-
-@dataclass(frozen=True)
-class Format:
-    key: str  # kg.query.execute's name for it, and the value of ?format=
-    kind: str  # RESULTS, GRAPH or HTML
-    media_type: str
-    name: str
-    aliases: tuple[str, ...] = ()  # other ?format= values
-    accept_aliases: tuple[str, ...] = ()  # other media types that ask for it
-
-    @property
-    def content_type(self) -> str:
-        textual = self.media_type.startswith("text/") or self.media_type.endswith(("json", "xml"))
-        return f"{self.media_type}; charset=utf-8" if textual else self.media_type
-
-
-FORMATS: tuple[Format, ...] = (
-    Format("json", RESULTS, "application/sparql-results+json", "JSON", ("srj",), ("application/json",)),
-    Format("xml", RESULTS, "application/sparql-results+xml", "XML", ("srx",), ("application/xml", "text/xml")),
-    Format("csv", RESULTS, "text/csv", "CSV"),
-    Format("tsv", RESULTS, "text/tab-separated-values", "TSV"),
-    Format("ttl", GRAPH, "text/turtle", "Turtle", ("turtle", "n3"),
-           ("application/x-turtle", "application/turtle", "text/n3")),
-    Format("jsonld", GRAPH, "application/ld+json", "JSON-LD", ("json-ld", "json"), ("application/json",)),
-    Format("rdf", GRAPH, "application/rdf+xml", "RDF/XML", ("rdfxml", "rdf+xml", "xml"),
-           ("application/xml", "text/xml")),
-    Format("nt", GRAPH, "application/n-triples", "N-Triples", ("ntriples", "n-triples"), ("text/plain",)),
-    Format("html", HTML, "text/html", "HTML", (), ("application/xhtml+xml",)),
-)
-PAGE = FORMATS[-1]
+# What the endpoint answers in, from ``kg.formats``: results, graphs, then the query page.
+FORMATS: tuple[Format, ...] = tuple(of_kind(RESULTS, GRAPH, PAGE))
+PAGE_FORMAT = FORMATS[-1]
 
 
 def formats_of(kind: str) -> list[Format]:
@@ -73,7 +46,7 @@ def choose(kind: str, format_values: Sequence[str], accept: MIMEAccept, *, html:
     >>> choose(RESULTS, [], parse_accept_header("text/html,*/*;q=0.8", MIMEAccept)).key
     'html'
     """
-    candidates = formats_of(kind) + ([PAGE] if html else [])
+    candidates = formats_of(kind) + ([PAGE_FORMAT] if html else [])
     values = [v.strip().lower() for v in format_values if v.strip()]
     if values:
         for value in values:
@@ -101,6 +74,6 @@ def wants_page(format_values: Sequence[str], accept: MIMEAccept) -> bool:
     """
     values = [v.strip().lower() for v in format_values if v.strip()]
     if values:
-        return values[0] in (PAGE.key, PAGE.media_type)
+        return values[0] in (PAGE_FORMAT.key, PAGE_FORMAT.media_type)
     offered = [m for f in FORMATS for m in (f.media_type, *f.accept_aliases)]
-    return bool(accept) and accept.best_match(offered) in (PAGE.media_type, *PAGE.accept_aliases)
+    return bool(accept) and accept.best_match(offered) in (PAGE_FORMAT.media_type, *PAGE_FORMAT.accept_aliases)

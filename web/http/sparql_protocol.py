@@ -18,13 +18,15 @@ from flask import request
 from werkzeug.datastructures import MultiDict
 
 from kg.errors import BadQuery
+from kg.formats import FORM as FORM_FORMAT
+from kg.formats import SPARQL_QUERY, SPARQL_UPDATE
 from kg.query.service import Dataset
 
 READ_ONLY = ("this endpoint is read-only: SPARQL Update is not accepted "
              "(https://www.w3.org/TR/sparql11-protocol/#update-operation)")
-FORM = "application/x-www-form-urlencoded"
-DIRECT = "application/sparql-query"
-UPDATE = "application/sparql-update"
+FORM = FORM_FORMAT.media_type
+DIRECT = SPARQL_QUERY.media_type
+UPDATE = SPARQL_UPDATE.media_type
 MAX_GRAPHS = 100
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
 

@@ -17,10 +17,11 @@ from flask import Blueprint, Response, render_template
 from rdflib import URIRef
 
 from kg.errors import NotFound
+from kg.formats import HTML
 from kg.namespaces import ID, force_iri
 from kg.query.canned import SLUG
 from kg.store.local import Store
-from web.context import peel
+from web.context import memo, peel
 from web.present import analytics as analytics_pages
 
 bp = Blueprint("analytics", __name__)
@@ -32,25 +33,18 @@ SECTIONS: dict[str, Callable[[Store, URIRef], dict[str, Any] | None]] = {
 }
 
 
-def _cached(key: tuple[str, str], compute: Callable[[], Any]) -> Any:
-    cache: dict[tuple[str, str], Any] = peel().cache.setdefault("analytics", {})
-    if key not in cache:
-        cache[key] = compute()
-    return cache[key]
-
-
 @bp.app_template_global("peel_analytics")
 def peel_analytics(kind: str, iri: object) -> dict[str, Any] | None:
     """The analytics of entity ``iri`` for a ``kind`` of page (force, theme or question), or None."""
     if kind not in SECTIONS or not isinstance(iri, str) or not iri.startswith(str(ID)):
         return None
-    return _cached((kind, iri), lambda: SECTIONS[kind](peel().store, URIRef(iri)))  # type: ignore[no-any-return]
+    return memo(f"analytics:{kind}:{iri}", lambda: SECTIONS[kind](peel().store, URIRef(iri)))
 
 
 @bp.get("/analytics")
 def overview() -> Response:
-    data = _cached(("overview", ""), lambda: analytics_pages.overview(peel().store))
-    return Response(render_template("analytics.html", data=data), mimetype="text/html")
+    data = memo("analytics:overview", lambda: analytics_pages.overview(peel().store))
+    return Response(render_template("analytics.html", data=data), mimetype=HTML.media_type)
 
 
 @bp.get("/analytics/force/<force>")
@@ -60,4 +54,5 @@ def force(force: str) -> Response:
     data = peel_analytics("force", iri)
     if data is None:
         raise NotFound(f"no analytics for a force {force!r}")
-    return Response(render_template("analytics/force-page.html", analytics_iri=iri, force=force), mimetype="text/html")
+    page = render_template("analytics/force-page.html", analytics_iri=iri, force=force)
+    return Response(page, mimetype=HTML.media_type)

@@ -17,31 +17,29 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from kg.errors import BadQuery
+from kg.formats import HTML, JSON, SPARQL_CSV, SPARQL_JSON, SPARQL_QUERY
 from kg.query.canned import CannedQuery, get_query, load_queries
 from kg.query.csv_cells import neutralise_csv
 from kg.query.execute import Cell
 from kg.query.facets import table_parameter
-from web.context import peel
+from web.context import memo, peel
 from web.http.cors import allow_cross_origin
-from web.http.sparql_formats import FORMATS
 from web.present.choices import Choice, choices
 from web.present.table_view import TableView, table_view
-from web.views.ontology_docs import memo
-from web.views.sparql import MAX_ROWS_HEADER, client, install, page_table, service
+from web.views.sparql import MAX_ROWS_HEADER, client, page_table, service
 
 bp = Blueprint("canned", __name__)
 bp.after_request(allow_cross_origin)
-bp.record_once(lambda state: install(state.app))
-_DATA_FORMATS = {f.key: f for f in FORMATS if f.key in ("json", "csv")}
+_DATA_FORMATS = {f.key: f for f in (SPARQL_JSON, SPARQL_CSV)}
 
 
 @bp.get("/queries/")
 def index() -> Response:
     queries = list(load_queries().values())
-    if request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json":
+    if request.accept_mimetypes.best_match([HTML.media_type, JSON.media_type]) == JSON.media_type:
         response = jsonify({"queries": [describe(q) for q in queries]})
     else:
-        response = Response(render_template("queries.html", queries=queries), mimetype="text/html")
+        response = Response(render_template("queries.html", queries=queries), mimetype=HTML.media_type)
     response.vary.add("Accept")
     return response
 
@@ -50,7 +48,7 @@ def index() -> Response:
 def page(name: str) -> Response:
     args = {k: v for k, v in request.args.to_dict().items() if not table_parameter(k)}
     data = run_for_page(get_query(name), args)
-    response = Response(render_template("query.html", **vars(data)), status=data.status, mimetype="text/html")
+    response = Response(render_template("query.html", **vars(data)), status=data.status, mimetype=HTML.media_type)
     response.headers["Link"] = ", ".join(f'<{href}>; rel="alternate"; type="{media_type}"'
                                          for _name, href, media_type in data.downloads)
     if data.truncated:
@@ -72,7 +70,7 @@ def results(name: str, ext: str) -> Response:
 @bp.get("/queries/<name>.rq")
 def text(name: str) -> Response:
     body = get_query(name).bind(_values(request.args.to_dict()))
-    return Response(body, content_type="application/sparql-query; charset=utf-8")
+    return Response(body, content_type=f"{SPARQL_QUERY.media_type}; charset=utf-8")
 
 
 def describe(query: CannedQuery) -> dict[str, object]:

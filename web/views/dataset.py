@@ -18,13 +18,13 @@ from rdflib import Graph
 from werkzeug.exceptions import NotAcceptable
 
 from kg.errors import NotFound
+from kg.formats import TEXT, XML
 from kg.namespaces import doc_path
 from kg.release.search import INDEX_FILE, iris
-from web.context import absolute_url, peel, public_url
+from web.context import absolute_url, memo, peel, public_url
 from web.http.caching import finish
 from web.http.negotiation import BY_SUFFIX, FORMATS, HTML, Format, alternates, choose, serialise, vary_on_accept
 from web.present.dataset_summary import downloads, load_description, schema_org, summarise
-from web.views.ontology_docs import memo
 
 bp = Blueprint("dataset", __name__)
 bp.after_request(vary_on_accept)
@@ -61,7 +61,7 @@ def dataset(suffix: str | None = None) -> Response:
     files = memo("dataset.files", lambda: downloads(release.path, release.manifest))
     page = render_template("dataset.html", d=summary, files=files, formats=RDF_FORMATS,
                            jsonld=schema_org(summary, files, public_url("/download/")))
-    response = Response(page, mimetype="text/html")
+    response = Response(page, mimetype=HTML.media_type)
     response.headers["Link"] = alternates("/dataset")
     return finish(response, HTML.suffix)
 
@@ -87,7 +87,7 @@ def entity_urls() -> list[str]:
 
 
 def xml(template: str, **data: Any) -> Response:
-    return finish(Response(render_template(template, **data), mimetype="application/xml"), "xml")
+    return finish(Response(render_template(template, **data), mimetype=XML.media_type), XML.key)
 
 
 @bp.get("/sitemap.xml")
@@ -108,4 +108,4 @@ def sitemap(part: int | None = None) -> Response:
 @bp.get("/robots.txt")
 def robots() -> Response:
     text = render_template("robots.txt", sitemap=absolute_url("/sitemap.xml"))
-    return finish(Response(text, mimetype="text/plain"), "txt")
+    return finish(Response(text, mimetype=TEXT.media_type), TEXT.key)

@@ -17,6 +17,7 @@ from pathlib import Path
 from flask import Blueprint, Response, render_template, send_from_directory
 
 from kg.errors import NotFound, ReleaseError
+from kg.formats import HTML, TEXT
 from kg.release.dumps import CHECKSUMS, download, read_checksums
 from kg.release.history import version_folder
 from kg.release.layout import open_release
@@ -32,7 +33,7 @@ def index() -> Response:
     release = peel().release
     files = downloads(release.path, release.manifest)
     page = render_template("downloads.html", files=files, checksums=CHECKSUMS, root=public_url("/"))
-    return finish(Response(page, mimetype="text/html"), "html")
+    return finish(Response(page, mimetype=HTML.media_type), HTML.key)
 
 
 @bp.get("/download/<name>")
@@ -62,7 +63,7 @@ def _send(folder: Path, name: str) -> Response:
     if not (folder / name).is_file():
         raise NotFound(f"this release has no {name}")
     response = send_from_directory(folder, name, conditional=True, etag=True)
-    response.headers["Content-Type"] = entry.media_type if entry else "text/plain; charset=utf-8"
+    response.headers["Content-Type"] = entry.media_type if entry else TEXT.content_type
     # send_file guesses "gzip" from the .gz name and sends it as Content-Encoding, which tells
     # every client to undo it: a gzip file is the representation itself, not a transfer coding.
     response.headers.pop("Content-Encoding", None)

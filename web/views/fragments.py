@@ -22,11 +22,10 @@ from kg.errors import BadQuery
 from kg.namespaces import BASE
 from kg.query import fragments as tpf
 from kg.query.cache import ResultCache
-from web.context import peel
+from web.context import memo, peel
 from web.http.caching import finish
 from web.http.cors import allow_cross_origin
-from web.http.negotiation import DATASET_FORMATS, negotiate_dataset, serialise_dataset
-from web.views.ontology_docs import memo
+from web.http.negotiation import DATASET_FORMATS, negotiate, serialise_dataset
 
 bp = Blueprint("fragments", __name__)
 bp.after_request(allow_cross_origin)  # browser clients (Comunica's web client) on other sites
@@ -63,7 +62,7 @@ def page_number(raw: str | None) -> int:
 @bp.get("/fragments")
 def fragments() -> Response:
     pattern, page = tpf.Pattern.parse(request.args), page_number(request.args.get("page"))
-    fmt = negotiate_dataset(request.accept_mimetypes)
+    fmt = negotiate(request.accept_mimetypes, DATASET_FORMATS)
     if fmt is None:
         raise NotAcceptable("Fragments are available as " + ", ".join(f.media_type for f in DATASET_FORMATS) + ".")
     size = min(max(1, peel().settings.fragment_page_size), MAX_PAGE_SIZE)

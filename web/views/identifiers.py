@@ -13,17 +13,18 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL
 
 from kg.errors import NotFound
+from kg.formats import HTML
 from kg.namespaces import GRAPH, ONTOLOGY
+from kg.query.internal import internal_query
 from kg.query.service_description import ENDPOINT_VOCABULARY, endpoint_vocabulary
 from kg.release.definitions import ONTOLOGY_FILE, describe_ontology
-from web.context import peel
+from web.context import memo, peel
 from web.http.caching import finish
 from web.http.negotiation import alternates, serialise, split_suffix, vary_on_accept
-from web.views.ontology_docs import RDF_FORMATS, graph_of, memo, negotiated, ontology
+from web.views.ontology_docs import RDF_FORMATS, graph_of, negotiated, ontology
 
 bp = Blueprint("identifiers", __name__)
 bp.after_request(vary_on_accept)
-_GRAPH_QUERY = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 @bp.get("/def/peel/<version>")
@@ -46,7 +47,7 @@ def endpoint_terms(suffix: str | None = None) -> Response:
     else:
         doc = memo("endpoint-vocabulary:o", lambda: describe_ontology(graph, URIRef(ENDPOINT_VOCABULARY)))
         response = Response(render_template("ontology.html", formats=RDF_FORMATS, path="/def/endpoint", o=doc),
-                            mimetype="text/html")
+                            mimetype=HTML.media_type)
     response.headers["Link"] = alternates("/def/endpoint")
     return finish(response, fmt.suffix)
 
@@ -60,5 +61,5 @@ def named_graph(name: str) -> Response:
     if not fmt.is_rdf:
         return Response(status=303, headers={"Location": "/dataset"})
     body = memo(f"graph:{name}.{fmt.suffix}",
-                lambda: serialise(peel().store.construct(_GRAPH_QUERY, {"g": iri}), fmt))
+                lambda: serialise(peel().store.construct(internal_query("named-graph"), {"g": iri}), fmt))
     return finish(Response(body, mimetype=fmt.media_type), fmt.suffix)

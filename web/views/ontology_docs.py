@@ -21,9 +21,10 @@ from rdflib import Graph
 from werkzeug.exceptions import NotAcceptable
 
 from kg.errors import DamagedRelease, NotFound
+from kg.formats import HTML, TEXT
 from kg.release.definitions import ONTOLOGY_FILE, SHAPES_COPY, describe_ontology, load_definition
 from kg.release.publish import VALIDATION_TTL, VALIDATION_TXT
-from web.context import peel
+from web.context import memo, peel
 from web.http.caching import finish
 from web.http.negotiation import BY_SUFFIX, FORMATS, Format, alternates, choose, serialise, vary_on_accept
 from web.present.shape_docs import describe_shapes, summarise_validation
@@ -32,14 +33,6 @@ bp = Blueprint("ontology_docs", __name__)
 bp.after_request(vary_on_accept)
 
 RDF_FORMATS = [f for f in FORMATS if f.is_rdf]
-
-
-def memo(key: str, make: Callable[[], Any]) -> Any:
-    """``make()``, computed once per process for the served release."""
-    cache = peel().cache
-    if key not in cache:
-        cache[key] = make()
-    return cache[key]
 
 
 def validation_report(file: Path) -> Graph:
@@ -53,8 +46,8 @@ def validation_report(file: Path) -> Graph:
 
 def graph_of(name: str) -> Graph:
     if name == VALIDATION_TTL:
-        return memo(name, lambda: validation_report(peel().release.file(VALIDATION_TTL)))  # type: ignore[no-any-return]
-    return memo(name, lambda: load_definition(peel().release.path, name))  # type: ignore[no-any-return]
+        return memo(name, lambda: validation_report(peel().release.file(VALIDATION_TTL)))
+    return memo(name, lambda: load_definition(peel().release.path, name))
 
 
 def negotiated(path: str, suffix: str | None) -> Format:
@@ -77,7 +70,8 @@ def answer(path: str, fmt: Format, graph_name: str, template: str, **data: Calla
         response = Response(body, mimetype=fmt.media_type)
     else:
         values = {k: memo(f"{template}:{k}", make) for k, make in data.items()}
-        response = Response(render_template(template, formats=RDF_FORMATS, path=path, **values), mimetype="text/html")
+        page = render_template(template, formats=RDF_FORMATS, path=path, **values)
+        response = Response(page, mimetype=HTML.media_type)
     response.headers["Link"] = alternates(path)
     return finish(response, fmt.suffix)
 
@@ -102,7 +96,7 @@ def shapes(suffix: str | None = None) -> Response:
 def validation(suffix: str | None = None) -> Response:
     release = peel().release
     if suffix == "txt":
-        return send_from_directory(release.path, VALIDATION_TXT, mimetype="text/plain")
+        return send_from_directory(release.path, VALIDATION_TXT, mimetype=TEXT.media_type)
     fmt = negotiated("/validation", suffix)
     return answer("/validation", fmt, VALIDATION_TTL, "validation.html",
                   v=lambda: summarise_validation(graph_of(VALIDATION_TTL)))

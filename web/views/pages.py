@@ -56,7 +56,7 @@ def site() -> dict[str, Any]:
 
 
 def html(template: str, **data: Any) -> Response:
-    return Response(render_template(template, **data), mimetype="text/html")
+    return Response(render_template(template, **data), mimetype=HTML.media_type)
 
 
 @bp.get("/")

@@ -25,10 +25,11 @@ from flask import Blueprint, Response, jsonify, render_template, request
 
 from kg import __version__
 from kg.errors import BadQuery, NotFound, QueryTimeout
+from kg.formats import HTML
 from kg.link.reconcile import DEFAULT_LIMIT, PROPERTIES, TYPES, Index, suggest_properties, suggest_types
 from kg.link.reconcile_extend import Extension
 from kg.namespaces import ID, PEEL
-from web.context import absolute_url, peel
+from web.context import absolute_url, memo, peel
 from web.http import lookups
 from web.http.cors import allow_cross_origin
 
@@ -50,19 +51,11 @@ def bad_request(exc: BadQuery) -> tuple[Response, int]:
 
 
 def index() -> Index:
-    cache = peel().cache
-    if "reconcile" not in cache:
-        cache["reconcile"] = Index.from_store(peel().store)
-    found: Index = cache["reconcile"]
-    return found
+    return memo("reconcile", lambda: Index.from_store(peel().store))
 
 
 def extension() -> Extension:
-    cache = peel().cache
-    if "reconcile-extend" not in cache:
-        cache["reconcile-extend"] = Extension(peel().store)
-    found: Extension = cache["reconcile-extend"]
-    return found
+    return memo("reconcile-extend", lambda: Extension(peel().store))
 
 
 def manifest(root: str) -> dict[str, Any]:
@@ -240,6 +233,6 @@ def preview() -> Response:
         raise NotFound("no entity with that id")
     labels = {pid: name for pid, (name, _d) in PROPERTIES.items()}
     response = Response(render_template("reconcile/preview.html", c=candidate, labels=labels,
-                                        iri=str(ID) + candidate.id), mimetype="text/html")
+                                        iri=str(ID) + candidate.id), mimetype=HTML.media_type)
     response.headers["Content-Security-Policy"] = PREVIEW_POLICY  # OpenRefine shows it in an iframe
     return response

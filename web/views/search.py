@@ -15,11 +15,11 @@ import re
 from flask import Blueprint, Response, jsonify, render_template, request
 
 from kg.errors import BadQuery
+from kg.formats import HTML
 from kg.release.search import INDEX_FILE, MAX_LIMIT, Hit, search, types
-from web.context import peel
+from web.context import memo, peel
 from web.http import lookups
 from web.http.caching import finish
-from web.views.ontology_docs import memo
 
 bp = Blueprint("search", __name__)
 
@@ -58,7 +58,7 @@ def page() -> Response:
                          seconds=lookups.seconds())
     body = render_template("search.html", r=results, types=known, type=request.args.get("type", ""),
                            page=number, pages=(results.total + size - 1) // size)
-    return finish(Response(body, mimetype="text/html"), "html", cacheable=False)
+    return finish(Response(body, mimetype=HTML.media_type), HTML.key, cacheable=False)
 
 
 @bp.get("/search.json")

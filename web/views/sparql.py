@@ -5,8 +5,9 @@
 - Without one: the service description (Turtle, JSON-LD …), or the query page for a browser.
 
 Queries run through the app's ``kg.query.service.QueryService`` (limits, row cap, cache,
-worker processes with a time limit); a cut answer carries ``X-SPARQL-MaxRows``.  The service
-is built when the blueprint is registered, so its workers are warm before the first query.
+worker processes with a time limit); a cut answer carries ``X-SPARQL-MaxRows``.  ``create_app``
+starts the service (:func:`init_app`), so its workers are warm before the first query, and owns it:
+``web.lifecycle.close_app`` stops the workers.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
-from flask.sansio.app import App
+from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 
 from kg.errors import BadQuery, QueryTimeout
+from kg.formats import HTML, SPARQL_QUERY
 from kg.namespaces import PREFIXES, sparql_prefixes
 from kg.query.canned import load_queries
 from kg.query.execute import Answer, Cell, table
@@ -30,8 +31,9 @@ from kg.query.service_description import describe, summary
 from web.context import endpoint_iri, peel
 from web.errors import render_error
 from web.http.cors import allow_cross_origin
-from web.http.sparql_formats import GRAPH, HTML, Format, choose, formats_of, kind_of, wants_page
+from web.http.sparql_formats import GRAPH, PAGE, Format, choose, formats_of, kind_of, wants_page
 from web.http.sparql_protocol import read_query_request
+from web.lifecycle import own
 from web.present.table_view import TableView, table_view
 
 bp = Blueprint("sparql", __name__)
@@ -48,18 +50,17 @@ ORDER BY ?label
 MAX_ROWS_HEADER = "X-SPARQL-MaxRows"
 
 
-def install(app: App) -> None:
-    """Start the app's query service (once per app, however many blueprints use it)."""
-    if EXTENSION in app.extensions:
-        return
-    settings, release = app.config["SETTINGS"], app.extensions["peelkg"].release
+def init_app(app: Flask) -> None:
+    """Start the app's query service over the app's store, owned by the app (``web.lifecycle``)."""
+    settings, context = app.config["SETTINGS"], app.extensions["peelkg"]
     limits = Limits(settings.max_query_bytes, settings.max_nesting, settings.max_triple_patterns,
                     tuple(settings.service_allowlist))
     app.extensions[EXTENSION] = QueryService(
-        release.store_path, release.id, limits=limits, max_rows=settings.max_rows, timeout=settings.query_timeout,
+        context.store, context.release.id, limits=limits, max_rows=settings.max_rows, timeout=settings.query_timeout,
         workers=settings.query_workers, memory_mb=settings.query_memory_mb,
-        cache_bytes=settings.query_cache_mb * 1024 * 1024, store_url=settings.store_url,
+        cache_bytes=settings.query_cache_mb * 1024 * 1024,
         queue=settings.query_queue, budget_seconds=settings.query_budget_seconds)
+    own(app, app.extensions[EXTENSION].close)
 
 
 def client() -> str:
@@ -71,12 +72,10 @@ def client() -> str:
 
 
 def service() -> QueryService:
-    install(current_app)
     query_service: QueryService = current_app.extensions[EXTENSION]
     return query_service
 
 
-bp.record_once(lambda state: install(state.app))
 
 
 @bp.app_errorhandler(QueryFailed)
@@ -89,7 +88,8 @@ def endpoint() -> Response:
     query_request = read_query_request(service().limits.max_query_bytes)
     if query_request.query is None:
         if request.method == "POST":
-            raise BadQuery("no query: send it as the query field of a form, or as an application/sparql-query body")
+            raise BadQuery("no query: send it as the query field of a form, or as an "
+                           f"{SPARQL_QUERY.media_type} body")
         return description(query_request.formats)
     if wants_page(query_request.formats, request.accept_mimetypes):
         return page(query_request.query, query_request.dataset)
@@ -111,7 +111,7 @@ def answer_response(answer: Answer, fmt: Format) -> Response:
 
 def description(formats: list[str]) -> Response:
     fmt = choose(GRAPH, formats, request.accept_mimetypes)
-    if fmt.kind == HTML:
+    if fmt.kind == PAGE:
         return page(None, None)
     facts = service()
     graph = describe(endpoint_iri(), peel().release.manifest.get("graphs", []), facts.limits,
@@ -145,7 +145,7 @@ class QueryPage:
 def page(query: str | None, dataset: Dataset | None) -> Response:
     """The query page: the editor, and the answer to ``query`` as a table (or why there is none)."""
     data = page_data(query, dataset)
-    response = Response(render_template("sparql.html", **vars(data)), status=data.status, mimetype="text/html")
+    response = Response(render_template("sparql.html", **vars(data)), status=data.status, mimetype=HTML.media_type)
     response.vary.add("Accept")
     if data.truncated:
         response.headers[MAX_ROWS_HEADER] = str(data.max_rows)

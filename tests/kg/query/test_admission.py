@@ -25,6 +25,8 @@ from kg.query.guard import Limits
 from kg.query.pool import QueryPool
 from kg.query.remote import RemoteRunner
 from kg.query.service import QueryService
+from kg.store.local import LocalStore
+from kg.store.remote import RemoteStore
 from tests.listener import counting_listener
 from tests.remote_support import oxigraph_serve
 
@@ -58,7 +60,7 @@ def runner(store_path: Path, request: pytest.FixtureRequest) -> Iterator[Runner]
     kind, queue = request.param
     runner: Runner = (
         QueryPool(store_path, size=1, memory_mb=1024, timeout=5, queue=queue) if kind == "pool"
-        else RemoteRunner(request.getfixturevalue("endpoint"), timeout=5, size=1, queue=queue)
+        else RemoteRunner(RemoteStore(request.getfixturevalue("endpoint"), timeout=5), timeout=5, size=1, queue=queue)
     )
     try:
         yield runner
@@ -115,7 +117,7 @@ def test_past_the_waiting_room_the_next_query_is_refused_while_one_waits(runner:
 
 def test_a_remote_query_whose_wait_used_up_its_limit_is_not_sent() -> None:
     with counting_listener() as (port, accepted):
-        runner = RemoteRunner(f"http://127.0.0.1:{port}/query", timeout=5, size=1, queue=0)
+        runner = RemoteRunner(RemoteStore(f"http://127.0.0.1:{port}/query", timeout=5), timeout=5, size=1, queue=0)
         with pytest.raises(QueryTimeout, match="its wait for a place included"):
             runner._fetch(ASK, 0.0)
         assert accepted == []
@@ -123,8 +125,8 @@ def test_a_remote_query_whose_wait_used_up_its_limit_is_not_sent() -> None:
 
 def test_a_remote_client_past_its_budget_gets_over_budget_but_cached_answers_still(endpoint: str,
                                                                                     store_path: Path) -> None:
-    service = QueryService(store_path, "r1", limits=Limits(), max_rows=10, timeout=10, workers=1, memory_mb=1024,
-                           cache_bytes=1 << 20, budget_seconds=0.000001, store_url=endpoint, queue=0)
+    service = QueryService(RemoteStore(endpoint, timeout=10), "r1", limits=Limits(), max_rows=10, timeout=10,
+                           workers=1, memory_mb=1024, cache_bytes=1 << 20, budget_seconds=0.000001, queue=0)
     try:
         assert isinstance(service.pool, RemoteRunner)
         first = "ASK { }"
@@ -140,8 +142,8 @@ def test_a_remote_client_past_its_budget_gets_over_budget_but_cached_answers_sti
 
 
 def test_a_client_past_its_budget_gets_over_budget_but_cached_answers_still(store_path: Path) -> None:
-    service = QueryService(store_path, "r1", limits=Limits(), max_rows=10, timeout=10, workers=1, memory_mb=1024,
-                           cache_bytes=1 << 20, budget_seconds=0.000001)
+    service = QueryService(LocalStore(store_path), "r1", limits=Limits(), max_rows=10, timeout=10, workers=1,
+                           memory_mb=1024, cache_bytes=1 << 20, budget_seconds=0.000001)
     try:
         first = "ASK { ?s ?p ?o }"
         assert service.answer(first, service.check(first), "json", client="10.0.0.1").body.endswith(b"true}")
@@ -157,8 +159,8 @@ def test_a_client_past_its_budget_gets_over_budget_but_cached_answers_still(stor
 
 def test_a_query_that_timed_out_waiting_for_a_worker_is_not_charged_to_its_client(store_path: Path) -> None:
     """Regression: a query that never got a worker was charged the whole time limit, as if it had run."""
-    service = QueryService(store_path, "r1", limits=Limits(), max_rows=10, timeout=1, workers=1, memory_mb=1024,
-                           cache_bytes=0, budget_seconds=0.5, queue=1)
+    service = QueryService(LocalStore(store_path), "r1", limits=Limits(), max_rows=10, timeout=1, workers=1,
+                           memory_mb=1024, cache_bytes=0, budget_seconds=0.5, queue=1)
     try:
         assert isinstance(service.pool, QueryPool)
         worker = busy(service.pool)

@@ -14,6 +14,7 @@ import kg.query.service
 from kg.errors import BadQuery
 from kg.query.guard import Limits, QueryInfo
 from kg.query.service import QueryService
+from kg.store.local import LocalStore
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +38,8 @@ def scans(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 
 
 def service(store_path: Path, cache_bytes: int) -> QueryService:
-    return QueryService(store_path, "r1", limits=Limits(max_query_bytes=4096), max_rows=10, timeout=10, workers=1,
-                        memory_mb=1024, cache_bytes=cache_bytes)
+    return QueryService(LocalStore(store_path), "r1", limits=Limits(max_query_bytes=4096), max_rows=10, timeout=10,
+                        workers=1, memory_mb=1024, cache_bytes=cache_bytes)
 
 
 def test_a_repeated_text_is_scanned_once_and_answered_alike(store_path: Path, scans: list[str]) -> None:

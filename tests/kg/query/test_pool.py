@@ -22,6 +22,7 @@ from kg.query.guard import Limits, capped, inspect
 from kg.query.pool import QueryFailed, QueryPool
 from kg.query.service import Dataset, QueryService
 from kg.release.layout import Release
+from kg.store.local import LocalStore
 
 CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
 ALL_TRIPLES = "SELECT * { ?s ?p ?o }"
@@ -230,8 +231,8 @@ def test_a_missing_store_is_reported_without_its_path(tmp_path: Path) -> None:
 # -- the service: cache -------------------------------------------------------------------------
 
 def test_repeated_queries_come_from_the_cache(release: Release) -> None:
-    service = QueryService(release.store_path, release.id, limits=Limits(), max_rows=10, timeout=10, workers=1,
-                           memory_mb=1024, cache_bytes=1 << 20)
+    service = QueryService(LocalStore(release.store_path), release.id, limits=Limits(), max_rows=10, timeout=10,
+                           workers=1, memory_mb=1024, cache_bytes=1 << 20)
     try:
         info = service.check(ALL_TRIPLES)
         first = service.answer(ALL_TRIPLES, info, "csv")

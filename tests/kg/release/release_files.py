@@ -15,23 +15,22 @@ def release_files(out: Path) -> dict[str, bytes]:
     """The bytes of every file of the release ``out`` designates (a data directory or a release folder).
 
     What names the build itself is replaced by a placeholder: the release id, the manifest's
-    ``created`` time and the issue time read from the id; in a data directory, the ids and issue times
+    ``created`` time and the issue time read from the id (both ``<TIME>``); in a data directory, the ids and issue times
     of the earlier releases it holds too (a release's version history names its predecessors), newest first
-    as ``<RELEASE-1>``, ``<RELEASE-2>``… (their times all as ``<ISSUED>``).  The store is a database whose files
+    as ``<RELEASE-1>``, ``<RELEASE-2>``… (every time as ``<TIME>``).  The store is a database whose files
     carry their own ids and logs, so it is compared by its quads (sorted N-Quads) instead;
     the lease file is a lock, not content.
     """
     current = out if (out / MANIFEST).is_file() else (out / "current").resolve()
     manifest = json.loads((current / MANIFEST).read_text(encoding="utf-8"))
     rid, created = manifest["release"], manifest["created"]
-    stamps = {rid: "<RELEASE>", created: "<CREATED>",
-              release_time(Path(rid)).isoformat(timespec="seconds"): "<ISSUED>"}
+    # one placeholder for every time: a build's creation and issue times (and a predecessor's) can share a second
+    stamps = {rid: "<RELEASE>", created: "<TIME>", release_time(Path(rid)).isoformat(timespec="seconds"): "<TIME>"}
     earlier = sorted((p.name for p in (out / "releases").iterdir() if p.name != rid), reverse=True) \
         if (out / "releases").is_dir() else []
     for n, other in enumerate(earlier, 1):
         stamps[other] = f"<RELEASE-{n}>"
-        # one placeholder for every issue time: two builds within one second share theirs
-        stamps.setdefault(release_time(Path(other)).isoformat(timespec="seconds"), "<ISSUED>")
+        stamps[release_time(Path(other)).isoformat(timespec="seconds")] = "<TIME>"
     files: dict[str, bytes] = {}
     for path in sorted(current.rglob("*")):
         name = path.relative_to(current).as_posix()

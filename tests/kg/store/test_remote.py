@@ -180,11 +180,10 @@ def test_where_the_values_go(query: str, expected: str) -> None:
     assert bind_values(query, {"x": URIRef("http://e/a")}) == expected
 
 
-def test_the_remote_runner_cuts_answers_at_the_row_cap_and_refuses_a_misfit_format(endpoint: str) -> None:
+def test_the_remote_runner_cuts_answers_at_the_row_cap_and_refuses_a_misfit_format(remote: RemoteStore) -> None:
     from kg.query.execute import Job
-    from kg.query.remote import RemoteRunner
 
-    runner = RemoteRunner(endpoint, timeout=30)
+    runner = remote.runner(workers=0, memory_mb=0, timeout=30, queue=0)
     text = "SELECT ?s WHERE { ?s a <https://w3id.org/peelkg/def/peel#Force> }"
     answer = runner.run(Job(text, text, "SELECT", "csv", max_rows=2))
     assert answer.truncated
