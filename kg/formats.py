@@ -106,10 +106,11 @@ JSON = Format("json", OTHER, "application/json", "JSON")
 XML = Format("xml", OTHER, "application/xml", "XML")
 TEXT = Format("txt", OTHER, "text/plain", "Plain text")
 GZIP = Format("gz", OTHER, "application/gzip", "gzip")
+ATOM = Format("atom", OTHER, "application/atom+xml", "Atom feed")
 
 # In order of preference within a kind (the first is its default).
 FORMATS: tuple[Format, ...] = (HTML, SPARQL_JSON, SPARQL_XML, SPARQL_CSV, SPARQL_TSV, TURTLE, JSON_LD, RDF_XML,
-                               N_TRIPLES, TRIG, N_QUADS, SPARQL_QUERY, SPARQL_UPDATE, FORM, JSON, XML, TEXT, GZIP)
+                               N_TRIPLES, TRIG, N_QUADS, SPARQL_QUERY, SPARQL_UPDATE, FORM, JSON, XML, TEXT, GZIP, ATOM)
 
 
 def of_kind(*kinds: str) -> list[Format]:

@@ -81,7 +81,7 @@ SPARQL_IN_CODE = {
     "kg/link/reconcile_extend.py": (4, "not moved yet"),
     "kg/query/fragments.py": (2, "not moved yet"),
     "kg/release/search.py": (10, "not moved yet"),
-    "kg/release/void.py": (11, "not moved yet"),
+    "kg/release/void.py": (10, "not moved yet"),
     "web/present/analytics.py": (12, "not moved yet"),
     "web/present/choices.py": (2, "not moved yet"),
     "web/present/describe.py": (5, "not moved yet"),

@@ -42,6 +42,7 @@ from kg.link.judgements import Notice
 from kg.namespaces import DCAT as DCAT2
 from kg.namespaces import DCTERMS, ID, PEEL, RDF, RDFS, XSD
 from kg.query.csv_cells import neutralise_csv
+from kg.query.internal import internal_query
 from kg.release.built import sha256
 from kg.release.dumps import read_checksums
 from kg.release.layout import CURRENT, DUMP, KEEP, MANIFEST, RELEASES
@@ -288,8 +289,7 @@ def versions(served: Path) -> list[Version]:
     return found
 
 
-YEARS = ("PREFIX peel: <https://w3id.org/peelkg/def/peel#>\n"
-         "SELECT (MIN(?y) AS ?first) (MAX(?y) AS ?last) WHERE { ?i a peel:Inspection ; peel:year ?y }")
+YEARS = internal_query("inspection-years")
 
 
 def _years(store: ox.Store) -> list[int] | None:

@@ -16,14 +16,15 @@ from __future__ import annotations
 from flask import Blueprint, Response, redirect, render_template, send_from_directory
 
 from kg.errors import NotFound
+from kg.formats import ATOM, HTML
 from kg.namespaces import OGL_ATTRIBUTION, doc_path
+from kg.release.dumps import CSV_TABLE
 from kg.release.history import CHANGES_CSV, SERIES, Version, read_history, version_folder, versions
 from web.context import absolute_url, peel
 from web.http.caching import finish
 
 bp = Blueprint("releases", __name__)
 
-ATOM = "application/atom+xml; charset=utf-8"
 
 
 def _version(release: str) -> Version:
@@ -37,7 +38,7 @@ def _version(release: str) -> Version:
 @bp.get("/releases")
 def index() -> Response:
     page = render_template("releases.html", versions=versions(peel().release.path), current=peel().release.id)
-    return finish(Response(page, mimetype="text/html"), "html")
+    return finish(Response(page, content_type=HTML.content_type), "html")
 
 
 @bp.get("/releases.atom")
@@ -45,7 +46,7 @@ def feed() -> Response:
     found = versions(peel().release.path)
     body = render_template("releases-feed.xml", versions=found, feed_id=str(SERIES), root=absolute_url(""),
                            updated=found[0].issued if found else None, rights=OGL_ATTRIBUTION)
-    return finish(Response(body, content_type=ATOM), "atom")
+    return finish(Response(body, content_type=ATOM.content_type), "atom")
 
 
 @bp.get("/releases/<release>")
@@ -55,7 +56,7 @@ def changes(release: str) -> Response:
     changelog = read_history(folder).get("changelog") if folder is not None else None
     page = render_template("changes.html", version=version, changelog=changelog, link=doc_path,
                            csv_name=CHANGES_CSV)
-    return finish(Response(page, mimetype="text/html"), "html")
+    return finish(Response(page, content_type=HTML.content_type), "html")
 
 
 @bp.get("/releases/<release>/changes.csv")
@@ -64,7 +65,7 @@ def changes_csv(release: str) -> Response:
     if folder is None or not (folder / CHANGES_CSV).is_file():
         raise NotFound(f"release {release} is no longer kept here, nor its changelog; /releases says which are")
     response = send_from_directory(folder, CHANGES_CSV)
-    response.headers["Content-Type"] = "text/csv; charset=utf-8; header=present"
+    response.headers["Content-Type"] = CSV_TABLE
     return response
 
 

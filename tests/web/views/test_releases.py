@@ -161,4 +161,4 @@ def test_the_releases_page_lists_both_newest_first(versions: Versions) -> None:
     status, _, body = get(versions, "/releases")
     page = body.decode("utf-8")
     assert status == 200 and page.index(versions.second) < page.index(versions.first)
-    assert web.views.releases.ATOM.startswith("application/atom+xml")
+    assert web.views.releases.ATOM.media_type == "application/atom+xml"
