@@ -10,15 +10,18 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 from kg.errors import InputError
 from kg.model import GRADES, PILLARS, ForceRecord, GradeRecord, ReportMeta
 from kg.parse.input_text import control_character, iri_problem, web_address_problem
+from kg.resources import reference_dir
 
 POLICE_UK_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 ONS_CODE = re.compile(r"^(E23|W15)\d{6}$")
 WIKIDATA_ID = re.compile(r"^Q[1-9][0-9]*$")
+POLICE_FORCE_AREAS_CSV = "police_force_areas.csv"  # the ONS's codes and names: what forces.csv is checked against
 
 
 def csv_rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
@@ -78,6 +81,8 @@ def read_forces(path: Path) -> list[ForceRecord]:
             raise InputError(str(path), line, f"police_uk_id {pid!r} is not a police.uk force id")
         if not ONS_CODE.match(ons):
             raise InputError(str(path), line, f"ons_pfa_code {ons!r} is not an ONS police force area code")
+        if (problem := area_problem(ons, row["name"], row["short_name"])) is not None:
+            raise InputError(str(path), line, problem)
         if pid in seen:
             raise InputError(str(path), line, f"police_uk_id {pid!r} repeats line {seen[pid]}")
         seen[pid] = line
@@ -99,6 +104,40 @@ def read_forces(path: Path) -> list[ForceRecord]:
     if not forces:
         raise InputError(str(path), None, "no forces")
     return forces
+
+
+@cache
+def police_force_areas() -> dict[str, str]:
+    """ONS police force area code → the area's name, from the bundled, sourced ``police_force_areas.csv``."""
+    path = reference_dir() / POLICE_FORCE_AREAS_CSV
+    return {row["ons_pfa_code"]: row["name"] for _line, row in csv_rows(path, ("ons_pfa_code", "name", "source_url"))}
+
+
+def _area_key(name: str) -> str:
+    """A force's or an area's name reduced to the place: "Devon & Cornwall" and "Devon and Cornwall Police",
+    "London, City of" and "City of London Police", "Metropolitan Police" and "Metropolitan Police Service"."""
+    key = name.lower().replace("&", "and")
+    if ", " in key:  # the ONS's inverted form
+        head, _, tail = key.partition(", ")
+        key = f"{tail} {head}"
+    key = re.sub(r"\s+(constabulary|police service|police)$", "", " ".join(key.split()))
+    return key.removeprefix("the ")
+
+
+def area_problem(code: str, name: str, short_name: str) -> str | None:
+    """Why ``code`` cannot be the police force area code of the force ``name`` (``short_name``), or None.
+
+    >>> area_problem("E23000024", "Norfolk Constabulary", "Norfolk") is None
+    True
+    >>> area_problem("E23000025", "Norfolk Constabulary", "Norfolk")
+    "ons_pfa_code 'E23000025' is the police force area of Suffolk (ONS), not of Norfolk Constabulary"
+    """
+    area = police_force_areas().get(code)
+    if area is None:
+        return f"ons_pfa_code {code!r} is not a police force area code the ONS publishes"
+    if _area_key(area) not in (_area_key(name), _area_key(short_name)):
+        return f"ons_pfa_code {code!r} is the police force area of {area} (ONS), not of {name}"
+    return None
 
 
 def read_wikidata(path: Path, forces: list[ForceRecord]) -> list[ForceRecord]:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import InputError, ParseError
-from kg.link.reference import read_forces, read_report_metadata
+from kg.link.reference import area_problem, police_force_areas, read_forces, read_report_metadata
 from kg.parse.input_text import control_character, web_address_problem
 from kg.parse.parser import parse_file
 
@@ -31,6 +31,28 @@ def test_a_control_character_in_the_forces_table_is_refused_with_its_line() -> N
     with pytest.raises(InputError) as caught:
         read_forces(HOSTILE / "forces-control.csv")
     assert "forces-control.csv" in str(caught.value) and ":3" in str(caught.value) and "U+0007" in str(caught.value)
+
+
+def test_an_ons_code_of_another_force_is_refused_with_its_line() -> None:
+    with pytest.raises(InputError) as caught:
+        read_forces(HOSTILE / "forces-swapped-codes.csv")
+    assert str(caught.value) == (f"{HOSTILE / 'forces-swapped-codes.csv'}:2: ons_pfa_code 'E23000025' is the police "
+                                 "force area of Suffolk (ONS), not of Norfolk Constabulary")
+
+
+def test_an_ons_code_no_area_has_is_refused(tmp_path: Path) -> None:
+    table = tmp_path / "forces.csv"
+    swapped = (HOSTILE / "forces-swapped-codes.csv").read_text(encoding="utf-8")
+    table.write_text(swapped.replace("E23000025", "E23000099"), encoding="utf-8")
+    with pytest.raises(InputError, match=r"forces.csv:2: ons_pfa_code 'E23000099' is not a police force area code "):
+        read_forces(table)
+
+
+def test_every_force_of_the_bundled_table_is_in_its_own_police_force_area() -> None:
+    forces = read_forces(Path(__file__).parents[3] / "data" / "reference" / "forces.csv")
+    areas = police_force_areas()
+    assert sorted(f.ons_code for f in forces) == sorted(areas)  # one force per area, every area once
+    assert all(area_problem(f.ons_code, f.name, f.short_name) is None for f in forces)
 
 
 def test_the_bundled_tables_pass() -> None:
