@@ -89,6 +89,13 @@ def run_build(
 
     Mapped reports are kept in ``out/cache`` and reused when their inputs did not change (``kg.release.units``).
     """
+    from kg.release.exhaustion import reported_exhaustion
+
+    with reported_exhaustion(out):  # out of memory or of disk space: one line, nothing published
+        return _build_and_publish(inputs, out, quiet=quiet, add_to_corpus=add_to_corpus, cache=cache)
+
+
+def _build_and_publish(inputs: list[Path], out: Path, *, quiet: bool, add_to_corpus: bool, cache: bool) -> Any:
     from kg.release.build import FIXED_STEPS, build_dataset, collect_inputs
     from kg.release.publish import publish
     from kg.release.units import CACHE_DIR
