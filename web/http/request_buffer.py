@@ -29,6 +29,13 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 BUFFERED = 1 << 20  # bytes of an answer collected on the app thread before the rest is streamed
 
 
+# The front end (Granian, on hyper) drops a chunked body it cannot read — chunk extensions over 16 KiB in all,
+# or broken chunk framing — and hands the app an empty body without saying so; an empty chunked body is what
+# the app can see of it.
+CHUNKED_BODY_LOST = ("the chunked request body arrived empty: it was either empty or could not be read (chunk "
+                     "extensions over 16 KiB in all, or broken chunk framing); send the body with Content-Length")
+
+
 class _Refused(Exception):
     def __init__(self, status: int, message: str) -> None:
         self.status, self.message = status, message
@@ -100,6 +107,8 @@ class BufferedWSGI:
             if size > self.max_body:
                 raise _Refused(413, f"a request body may hold at most {self.max_body} bytes")
             chunks.append(chunk)
+        if size == 0 and _chunked(headers):
+            raise _Refused(400, CHUNKED_BODY_LOST)
         return b"".join(chunks)
 
 
@@ -191,6 +200,10 @@ def _bodiless(headers: list[tuple[str, str]]) -> bool:
     """A request that announces no body (neither ``Content-Length`` nor ``Transfer-Encoding``):
     there is nothing to read, so the read is skipped (RFC 9112 §6.3)."""
     return not any(key.lower() in ("content-length", "transfer-encoding") for key, _ in headers)
+
+
+def _chunked(headers: list[tuple[str, str]]) -> bool:
+    return any(key.lower() == "transfer-encoding" and "chunked" in value.lower() for key, value in headers)
 
 
 def _plain(protocol: Any, status: int, message: str) -> None:
