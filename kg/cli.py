@@ -170,11 +170,13 @@ def validate(data: Path | None) -> None:
     "fmt",
     default=None,
     type=click.Choice(keys(of_kind(RESULTS, GRAPH))),
-    help="Output format (default: csv for rows, ttl for graphs).",
+    help="Output format (default: csv for rows, ttl for graphs; csv cells a spreadsheet would run as a formula "
+    "get a leading ', as in the CSV downloads).",
 )
 def query(query_or_name: str, data: Path | None, params: tuple[str, ...], fmt: str | None) -> None:
     """Run SPARQL text (or @FILE) or a canned query by name, as the endpoint runs it (the same guard and writers)."""
     from kg.query.canned import NAME, get_query, load_queries
+    from kg.query.csv_cells import neutralise_csv
     from kg.query.execute import GRAPH_FORMS
     from kg.query.guard import Limits
     from kg.query.service import QueryService
@@ -202,7 +204,8 @@ def query(query_or_name: str, data: Path | None, params: tuple[str, ...], fmt: s
             answer = service.complete(text, info, chosen)
         finally:
             service.close()
-        sys.stdout.buffer.write(answer.body)
+        body = answer.body
+        sys.stdout.buffer.write(neutralise_csv(body) if chosen == SPARQL_CSV.key else body)  # csv_cells
 
 
 def _params(params: tuple[str, ...]) -> dict[str, str]:
