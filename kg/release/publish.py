@@ -8,7 +8,10 @@ store and writes the files; the release is published only once the child reports
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
+import signal
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -64,8 +67,12 @@ class BackgroundValidation:
         child_end.close()
 
     def stop(self) -> None:
-        """Stop the child (a build that fails before it waits for the outcome) and remove the parts."""
-        if self.process is not None and self.process.is_alive():
+        """Stop the child and its pool of workers (a build that fails before it waits for the outcome), and
+        remove the parts.  The child leads a process group of its own, so its workers stop with it: left
+        alone, they would wait for work for ever, holding the build's output open."""
+        if self.process is not None and self.process.pid is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):  # no group yet: the child alone
+                os.killpg(self.process.pid, signal.SIGTERM)
             self.process.terminate()
             self.process.join()
         self.prepared.close()
@@ -98,6 +105,7 @@ class BackgroundValidation:
 
 
 def _validate_in_child(prepared: PartedValidation, connection: Connection) -> None:
+    os.setpgid(0, 0)  # a group of its own, with its pool's workers: BackgroundValidation.stop ends them all
     outcome = prepared.run()
     report_ttl = outcome.report_graph.serialize(format="turtle")
     connection.send((outcome.violations, outcome.warnings, outcome.infos, report_ttl, outcome.report_text))
