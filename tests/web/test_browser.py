@@ -51,7 +51,7 @@ def test_norfolk_page(browser: Tab, live_server: str) -> None:
     good = [c for c in cells if c[1] == "Good"]
     assert good and good[0][2] != outstanding[0][2], "grades are colour-coded"
     years = browser.evaluate("Array.from(document.querySelectorAll('table.grades thead th')).map(th => th.innerText)")
-    assert years[1:] == ["2015", "2016", "2017"]
+    assert years[1:] == ["2015", "2016", "2017", "2018"]  # the bundled reference grades reach 2018/19
     jsonld = browser.evaluate("JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').text)")
     assert jsonld["name"] == "Norfolk Constabulary"
     source = "https://www.justiceinspectorates.gov.uk/hmicfrs/peel-assessments/peel-2016/norfolk/effectiveness/"
@@ -73,7 +73,7 @@ def test_how_did_norfolk_do_in_2016_on_effectiveness_and_why(browser: Tab, live_
     assert section.index("How effective is the force at investigating crime and reducing re-offending?") \
         < section.index("Norfolk Constabulary is good at investigating crime and managing offenders.")
     latest = text[text.index("Latest grades"):start]
-    assert "Effectiveness (2016): Good" in latest
+    assert "Effectiveness (2018): Good" in latest  # the latest pillar grade is the 2018/19 one
 
 
 def test_every_page_has_a_search_box_whose_suggestions_tolerate_typos(browser: Tab, live_server: str) -> None:
@@ -105,7 +105,7 @@ def test_two_forces_compared_from_the_form(browser: Tab, live_server: str) -> No
     assert headers == ["Pillar", "Norfolk Constabulary", "Suffolk Constabulary"]  # a year heads its rows
     years = browser.evaluate("Array.from(document.querySelectorAll('table.compare th[scope=rowgroup]'))"
                              ".map(t => t.innerText)")
-    assert years == ["2017", "2016", "2015"]
+    assert years == ["2018", "2017", "2016", "2015"]
 
 
 def test_a_result_table_is_filtered_and_sorted_from_the_keyboard(browser: Tab, live_server: str) -> None:

@@ -344,10 +344,13 @@ def _by_broadest_theme(store: Store, items: Sequence[QuotedStatement]) -> tuple[
 
 def force_profile(store: Store, force: URIRef) -> ForceProfile:
     graded = judgements(store, force, "force")
-    years = tuple(sorted({j.year for j in graded}))
     pillars = sorted({j.pillar for j in graded}, key=lambda p: p.label)
     headline = {(j.pillar, j.year): j for j in graded if j.number == 0}
-    rows = tuple(GradeRow(p, tuple(headline.get((p, y)) for y in years)) for p in pillars)
+    # The headline table has a column per year and a row per pillar that has a headline grade: the 2021/22 and
+    # later areas of policing have no headline, and are listed with the other judgements below it.
+    years = tuple(sorted({y for _p, y in headline}))
+    rows = tuple(GradeRow(p, tuple(headline.get((p, y)) for y in years)) for p in pillars
+                 if any((p, y) in headline for y in years))
     by_pillar = tuple((p, tuple(j for j in graded if j.pillar == p)) for p in pillars)
     inspections = store.select(_INSPECTIONS, {"subject": force}).rows
     latest_year = max((int(r["year"]) for r in inspections), default=None)

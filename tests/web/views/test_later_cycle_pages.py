@@ -29,12 +29,22 @@ def test_force_page_shows_five_level_grades_beside_the_older_ones(later_client: 
     page = later_client.get("/doc/force/norfolk.html")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "peel 2023–2025 judgement (10)" in html.lower() and "peel 2021/22 judgement (10)" in html.lower()
+    assert "PEEL 2023–2025: every judgement (10)" in html and "PEEL 2021/22: every judgement (10)" in html
     adequate = ('class="grade grade-adequate"><a href="/doc/judgement/2023-25/norfolk/investigating-crime">'
                 "Adequate</a>")
     assert adequate in html  # a level only the five-level scale has
     assert "Not graded in this cycle" in html  # the victim service assessment: no grade, not a grade
     assert '<a href="/doc/judgement/2017/norfolk/legitimacy/0">Good</a>' in html  # the four-level grades stay
+
+
+def test_headline_table_has_only_pillars_and_years_with_a_headline_grade(later_client: FlaskClient) -> None:
+    """Regression: the areas of policing (2021 on) have no headline grade, and were a row and columns of dashes."""
+    html = later_client.get("/doc/force/norfolk.html").get_data(as_text=True)
+    table = html[html.index('<table class="grades">'):]
+    table = table[:table.index("</table>")]
+    heads = table[table.index("<thead>"):table.index("</thead>")]
+    assert "2016" in heads and "2018" in heads and "2021" not in heads and "2023" not in heads
+    assert "PEEL 2021/22" not in table and "PEEL 2023–2025" not in table
 
 
 def test_area_judgement_page_answers(later_client: FlaskClient) -> None:
