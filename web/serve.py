@@ -7,7 +7,9 @@ share the files on disk, not open handles.
 
 from __future__ import annotations
 
+import gc
 import os
+import signal
 import sys
 from dataclasses import fields
 from pathlib import Path
@@ -23,6 +25,7 @@ from kg.store.local import Store, open_store
 from web.app import create_app
 from web.http.caching import RenderCache
 from web.http.request_buffer import BufferedWSGI
+from web.lifecycle import close_app
 from web.npm_assets import YASGUI, ensure
 from web.settings import Settings
 
@@ -50,10 +53,34 @@ def rsgi_from_env() -> BufferedWSGI:
     """The app as the ``PEELKG_*`` environment sets it, behind the request buffer: the factory
     each of ``peelkg serve``'s worker processes calls."""
     settings = Settings.from_env()
-    app = build_app(settings)
+    app = build_while_stoppable(settings)
     cache = app.wsgi_app if isinstance(app.wsgi_app, RenderCache) else None
     return BufferedWSGI(app, threads=settings.threads, max_body=settings.max_body_bytes,
-                        body_timeout=settings.body_timeout, inline=cache.holds if cache else None)
+                        body_timeout=settings.body_timeout, inline=cache.holds if cache else None,
+                        on_close=lambda: close_app(app))  # the worker's query workers stop with it
+
+
+def _stop_starting(_signum: int, _frame: object) -> None:
+    raise SystemExit(0)
+
+
+def build_while_stoppable(settings: Settings) -> Flask:
+    """``build_app`` in a front-end worker process, which a ``SIGTERM`` or ``SIGINT`` during the build ends at once.
+
+    The worker is forked from the front end's main process and inherits its signal handlers, which only
+    tell that process to stop: a worker told to stop while it builds its app would go on starting, then be
+    killed ``workers_kill_timeout`` seconds later, its query workers orphaned.  Here the signal ends the
+    build; what it had started (query workers) is stopped before the worker exits.  Once the worker
+    serves, the front end's own handlers replace this one, and the app is closed when it stops serving.
+    """
+    signal.signal(signal.SIGTERM, _stop_starting)
+    signal.signal(signal.SIGINT, _stop_starting)
+    try:
+        return build_app(settings)
+    except SystemExit:
+        pass
+    gc.collect()  # out of the handler, the partly built app is unreferenced: its finalizers stop its workers
+    raise SystemExit(0)
 
 
 def environment(settings: Settings) -> dict[str, str]:

@@ -4,6 +4,7 @@ release built first when there is none."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -12,7 +13,9 @@ import urllib.request
 from email.message import Message
 from pathlib import Path
 
-from kg.release.layout import exists
+import pytest
+
+from kg.release.layout import CURRENT, RELEASES, Release, exists
 
 PEELKG = str(Path(os.sys.executable).parent / "peelkg")  # type: ignore[attr-defined]
 BUILD_AND_START = 400.0  # seconds: a build of the bundled release, then the server's start
@@ -79,3 +82,55 @@ def test_debug_flag_uses_flasks_development_server(data_dir: Path) -> None:
         assert "Werkzeug" in headers.get("Server", "")
     finally:
         stop(process)
+
+
+def query_workers_of(data: Path) -> set[int]:
+    """Living ``kg.query.worker`` processes over a store in ``data``, whoever their parent is now."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        try:
+            cmdline = (entry / "cmdline").read_bytes() if entry.name.isdigit() else b""
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] if cmdline else "Z"
+        except OSError:
+            continue
+        if state != "Z" and b"kg.query.worker" in cmdline and str(data).encode() in cmdline:
+            found.add(int(entry.name))
+    return found
+
+
+def copy_of(release: Release, tmp_path: Path) -> Path:
+    """A data directory of its own holding a copy of ``release`` (so its query workers can be told apart)."""
+    shutil.copytree(release.path, tmp_path / RELEASES / release.path.name)
+    (tmp_path / CURRENT).symlink_to(Path(RELEASES) / release.path.name)
+    return tmp_path
+
+
+@pytest.mark.parametrize("when", ["starting", "serving"])
+def test_sigterm_ends_the_server_promptly_and_leaves_no_query_worker(
+        release: Release, tmp_path: Path, when: str) -> None:
+    """SIGTERM while a web worker is still building its app (its first query workers are up) or once it
+    serves: the server exits within a few seconds, and no query worker outlives it."""
+    data = copy_of(release, tmp_path / "data")
+    process, base = serve("--data", str(data), env={"PEELKG_WORKERS": "2", "PEELKG_QUERY_WORKERS": "2"})
+    try:
+        deadline = time.monotonic() + 60
+        if when == "starting":
+            while not query_workers_of(data) and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert query_workers_of(data), "no query worker started within 60 s"
+        else:
+            wait_for(process, base + "/sparql?query=ASK%7B%7D", 60)
+        signalled = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+        took = time.monotonic() - signalled
+        left = query_workers_of(data)
+        while left and time.monotonic() < signalled + took + 3:
+            time.sleep(0.1)
+            left = query_workers_of(data)
+    finally:
+        stop(process)
+        for pid in query_workers_of(data):  # only what this test's server left behind
+            os.kill(pid, signal.SIGKILL)
+    assert took < 5, f"peelkg serve took {took:.1f} s to exit after SIGTERM"
+    assert left == set(), "query workers outlived the server"

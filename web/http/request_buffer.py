@@ -45,9 +45,11 @@ class BufferedWSGI:
     """An RSGI app running the WSGI ``app`` on ``threads`` threads, each request read whole first."""
 
     def __init__(self, app: WSGIApp, *, threads: int, max_body: int, body_timeout: float,
-                 inline: Callable[[dict[str, Any]], bool] | None = None) -> None:
+                 inline: Callable[[dict[str, Any]], bool] | None = None,
+                 on_close: Callable[[], object] | None = None) -> None:
         self.app = app
         self.inline = inline
+        self.on_close = on_close  # what the front end's worker runs once it stops serving (closing the app)
         self.max_body = max_body
         self.body_timeout = body_timeout
         self.executor = ThreadPoolExecutor(max(1, threads), thread_name_prefix="peelkg-app")
@@ -83,6 +85,8 @@ class BufferedWSGI:
 
     def __rsgi_del__(self, loop: Any) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)
+        if self.on_close is not None:
+            self.on_close()
 
     async def _stream(self, rest: Iterator[bytes], transport: Any) -> None:
         """Send the rest of a large answer, each chunk fetched on an app thread."""
