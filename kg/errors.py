@@ -3,6 +3,8 @@ never a traceback or an internal path; the CLI and the web render them centrally
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class PeelError(Exception):
     """Base class of every error peelkg reports to a user."""
@@ -54,6 +56,29 @@ class ReleaseError(PeelError):
 
 class DamagedRelease(ReleaseError):
     """A file of the served release is empty or unreadable; the message names the file, not its path."""
+
+
+def damaged_store(store: Path, exc: Exception) -> DamagedRelease:
+    """The error for a release's store (``store``: its folder) that cannot be opened or read, as the engine
+    reported it in ``exc``: it names the release (the folder holding the store) and says what to do; the
+    engine's own text, which names files, is left out.
+
+    >>> str(damaged_store(Path("/srv/releases/20260101T000000Z/store"), RuntimeError("Corruption: …")))[:77]
+    'the store of release 20260101T000000Z is damaged (RocksDB reports corruption)'
+    """
+    text = str(exc)
+    why = ("RocksDB reports corruption" if "Corruption" in text
+           else "a file of it is missing" if isinstance(exc, FileNotFoundError) or "No such file" in text
+           else "its files cannot be read")
+    return DamagedRelease(f"the store of release {store.parent.name} is damaged ({why}): rebuild it "
+                          "(`peelkg build --out DIR`) or serve another release")
+
+
+def reports_damage(exc: Exception) -> bool:
+    """Whether an error the engine raised while opening or reading a store says the store is damaged
+    (RocksDB's "Corruption", or a store file it cannot read), not that the query is at fault."""
+    text = str(exc)
+    return "Corruption" in text or (text.startswith("IO error") and "SERVICE" not in text)
 
 
 class StoreUnavailable(PeelError):

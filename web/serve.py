@@ -20,6 +20,7 @@ from granian import Granian
 from granian.constants import HTTPModes, Interfaces
 from granian.http import HTTP1Settings
 
+from kg.errors import DamagedRelease
 from kg.release.layout import Release, open_release
 from kg.store.local import Store, open_store
 from web.app import create_app
@@ -135,12 +136,23 @@ def run(
     debug: bool = False,
 ) -> None:
     settings = Settings.from_env(data_dir=data_dir, host=host, port=port, workers=workers, store_url=store_url)
-    open_release(settings.data_dir)  # fail early, with a readable message, if there is no release
+    check_release(settings)
     fetch_editor()
     if debug:
         build_app(settings).run(host=settings.host, port=settings.port, debug=True)
     else:
         front_end(settings).serve()
+
+
+def check_release(settings: Settings) -> None:
+    """Fail early, with one readable line, when there is no release or its store is damaged (each web
+    worker would fail to start and be started again).  Nothing stays open: this process holds no lease."""
+    release = open_release(settings.data_dir)
+    if not settings.store_url:
+        try:
+            open_store(release.store_path).close()
+        except DamagedRelease as exc:
+            raise DamagedRelease(f"cannot serve {release.path}: {exc}") from None
 
 
 def fetch_editor() -> None:

@@ -10,8 +10,10 @@ process that opened the release's store read-only itself, under an address-space
 - lets at most ``queue`` queries wait for a busy worker; one more raises ``Overloaded`` at
   once, with the seconds until the first running query must end (so a flood of queries holds
   at most ``size + queue`` of the web worker's threads, and pages keep the rest);
-- replaces a worker that died (a crash, the memory limit) and raises ``QueryFailed`` for
-  the query that killed it; the other workers keep serving meanwhile;
+- replaces a worker that died and raises, for the query that killed it, ``QueryOutOfMemory``
+  (the engine could not allocate under the memory limit: it says so on its stderr, which the
+  pool passes on to its own) or ``EngineCrashed`` (any other death, naming the signal); a
+  damaged store is ``DamagedRelease``; the other workers keep serving meanwhile;
 - keeps its workers running between queries (warm: store open, modules imported), at a lower
   CPU priority (``nice`` 10) than the web process, so pages are not starved by heavy queries.
 
@@ -32,21 +34,23 @@ b'{"head":{},"boolean":true}'
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.errors import BadQuery, PeelError, QueryTimeout
+from kg.errors import BadQuery, DamagedRelease, PeelError, QueryTimeout
 from kg.query.admission import WaitingRoom
 from kg.query.execute import Answer, Job
-from kg.query.worker import BAD, OK, read_reply, send_job
+from kg.query.worker import BAD, DAMAGED, MEMORY, OK, out_of_memory_message, read_reply, send_job
 
 # Query workers run at a lower CPU priority than the web process: a flood of heavy queries then
 # takes the cores only when pages and light requests leave them idle (docs/decisions/0307).
@@ -54,13 +58,33 @@ _NICE = ("nice", "-n", "10") if shutil.which("nice") else ()
 
 
 class QueryFailed(PeelError):
-    """The query engine stopped while running a query (a crash, or the memory limit)."""
+    """The query engine could not answer a query; ``title`` and ``status`` are what the web answers."""
+
+    title, status = "Query failed", 500
+
+
+class EngineCrashed(QueryFailed):
+    """The query engine's process died on a query (a signal or an exit), for a reason other than memory."""
+
+    title = "Query engine crashed"
+
+
+class QueryOutOfMemory(QueryFailed):
+    """The query needed more memory than a query worker may use (``query_memory_mb``)."""
+
+    title, status = "Query needs too much memory", 503
+
+
+# What the engine (Rust's allocator) writes to stderr before it aborts on a failed allocation.
+_OUT_OF_MEMORY = b"memory allocation of "
 
 
 @dataclass(eq=False)  # identity, so workers can live in a set
 class _Worker:
     process: subprocess.Popen[bytes]
     sock: socket.socket
+    said: collections.deque[bytes] = field(default_factory=lambda: collections.deque(maxlen=8))  # its last lines
+    relay: threading.Thread | None = None  # passes its stderr on to ours
 
 
 class QueryPool:
@@ -90,8 +114,11 @@ class QueryPool:
                 [*_NICE, sys.executable, "-m", "kg.query.worker", str(child.fileno()), str(self.store_path),
                  str(self.memory_mb)],
                 pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
             )
         worker = _Worker(process, parent)
+        worker.relay = threading.Thread(target=_relay, args=(worker,), daemon=True, name="peelkg-worker-stderr")
+        worker.relay.start()
         with self._lock:
             self._all.add(worker)
         return worker
@@ -119,8 +146,9 @@ class QueryPool:
         """The answer to ``job``, within the time limit.
 
         Raises ``QueryTimeout`` past the limit (the worker is killed and replaced),
-        ``QueryFailed`` when the worker died on this query (it is replaced), ``BadQuery``
-        when the engine rejects the query.
+        ``QueryOutOfMemory`` or ``EngineCrashed`` when the worker died on this query (it is
+        replaced), ``BadQuery`` when the engine rejects the query, ``DamagedRelease`` when the
+        store cannot be read.
         """
         if self._closed:
             raise QueryFailed("the query service is shutting down")
@@ -137,8 +165,7 @@ class QueryPool:
                                    "narrow it down (fewer joins, a LIMIT) and try again") from None
             healthy = True
         except (EOFError, OSError):
-            raise QueryFailed("the query stopped the query engine (it may need more memory than a query "
-                              "may use) and was not answered") from None
+            raise _why_it_died(worker, self.memory_mb) from None
         finally:
             if healthy:
                 self._room.add(worker)
@@ -163,6 +190,8 @@ def _kill(worker: _Worker) -> None:
     with contextlib.suppress(subprocess.TimeoutExpired):
         worker.process.wait(timeout=5)
     worker.sock.close()
+    if worker.relay is not None and worker.relay is not threading.current_thread():
+        worker.relay.join(timeout=2)  # it ends once the worker's stderr closes
 
 
 def _stop_all(workers: set[_Worker]) -> None:
@@ -177,4 +206,40 @@ def _decode(reply: tuple[int, int, bool, bytes]) -> Answer:
         return Answer(body, truncated)
     if kind == BAD:
         raise BadQuery(body.decode(), status=status)
+    if kind == DAMAGED:
+        raise DamagedRelease(body.decode())
+    if kind == MEMORY:
+        raise QueryOutOfMemory(body.decode())
     raise QueryFailed(body.decode())
+
+
+def _relay(worker: _Worker) -> None:
+    """Pass what ``worker`` writes to stderr on to ours, keeping its last lines (ends when the worker does)."""
+    stream = worker.process.stderr
+    assert stream is not None
+    with stream:
+        for line in stream:
+            worker.said.append(line)
+            with contextlib.suppress(OSError, ValueError):
+                sys.stderr.write(line.decode("utf-8", "replace"))
+                sys.stderr.flush()
+
+
+def _why_it_died(worker: _Worker, memory_mb: int) -> QueryFailed:
+    """What ended ``worker`` during a query: the memory limit (the engine said so), a signal, or an exit."""
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        worker.process.wait(timeout=5)
+    if worker.relay is not None:
+        worker.relay.join(timeout=2)  # the last lines it wrote
+    if any(_OUT_OF_MEMORY in line for line in worker.said):
+        return QueryOutOfMemory(out_of_memory_message(memory_mb))
+    code = worker.process.returncode
+    if code is not None and code < 0:
+        try:
+            how = f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            how = f"killed by signal {-code}"
+    else:
+        how = "gone" if code is None else f"exited with status {code}"
+    return EngineCrashed(f"the query engine crashed while running this query ({how}); it was restarted and "
+                         "the query was not answered")

@@ -6,7 +6,10 @@ re-import of the server's main script).  It cuts itself off from the network
 through), limits its own address space, opens the store read-only, then answers jobs from
 the connection on file descriptor ``FD`` until it closes.  A worker that could not be
 isolated answers every job with a failure instead of running it.
-No reply carries a traceback or an engine message that could name a file.
+A reply is an answer (``OK``), a query the engine refused (``BAD``, with its status), a damaged
+store (``DAMAGED``: its files cannot be opened or read, corrupted, truncated or missing), a
+query over the memory limit (``MEMORY``) or any other failure (``FAILED``).  No reply carries a
+traceback or an engine message that could name a file.
 
 The wire (one socket pair per worker, one job at a time): a job is a length-prefixed pickle (it
 comes from the web process that started the worker); a reply is an 8-byte header (kind, HTTP
@@ -30,16 +33,19 @@ import socket
 import struct
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
-from kg.errors import BadQuery
+from kg.errors import BadQuery, DamagedRelease, damaged_store, reports_damage
 from kg.query.execute import Job, execute
 from kg.query.isolation import isolate
 
 NOT_ISOLATED = "this query worker could not be cut off from the network, so it runs no queries"
-OK, BAD, FAILED = 0, 1, 2  # reply kinds: an answer, a query the engine refused (with its status), a failure
+ENGINE_ERROR = "the query engine could not evaluate this query"
+# Reply kinds: an answer, a query the engine refused (with its status), a failure, a damaged store, the memory limit.
+OK, BAD, FAILED, DAMAGED, MEMORY = 0, 1, 2, 3, 4
 _LENGTH = struct.Struct("!I")
 _REPLY = struct.Struct("!BHBI")  # kind, status, truncated, body length
 
@@ -109,10 +115,11 @@ def serve(sock: socket.socket, store_path: str, memory_mb: int) -> None:
     if not isolated:
         print(f"peelkg query worker: {NOT_ISOLATED}", file=sys.stderr, flush=True)
     limit_memory(memory_mb)
+    damaged: DamagedRelease | None = None  # why the store cannot be opened
     try:
         store: ox.Store | None = ox.Store.read_only(store_path)
-    except OSError:
-        store = None
+    except (OSError, RuntimeError) as exc:  # RocksDB reports a damaged store as a RuntimeError ("Corruption: …")
+        store, damaged = None, damaged_store(Path(store_path), exc)
     while True:
         try:
             job = read_job(sock)
@@ -123,23 +130,38 @@ def serve(sock: socket.socket, store_path: str, memory_mb: int) -> None:
             if not isolated:
                 raise _NotIsolated(NOT_ISOLATED)
             if store is None:  # (not "if not store": an empty store is falsy)
-                raise OSError("no store")
+                raise damaged or DamagedRelease("the release's store cannot be opened")
             answer = execute(store, job)
             kind, truncated, body = OK, answer.truncated, answer.body
         except _NotIsolated:
             body = NOT_ISOLATED.encode()
-        except OSError:
-            body = _os_error_message(job).encode()
+        except DamagedRelease as exc:
+            kind, body = DAMAGED, str(exc).encode()
         except BadQuery as exc:
             kind, status, body = BAD, exc.status, str(exc).encode()
         except MemoryError:
-            body = b"the query needed more memory than a query may use"
+            kind, body = MEMORY, out_of_memory_message(memory_mb).encode()
+        except (OSError, RuntimeError) as exc:  # the engine's I/O and storage errors
+            if reports_damage(exc):
+                kind, body = DAMAGED, str(damaged_store(Path(store_path), exc)).encode()
+            else:
+                body = (_os_error_message(job) if isinstance(exc, OSError) else ENGINE_ERROR).encode()
         except Exception:  # an engine error: its text may name files, so it is not passed on
-            body = b"the query engine could not evaluate this query"
+            body = ENGINE_ERROR.encode()
         try:
             send_reply(sock, kind, body, status=status, truncated=truncated)
         except OSError:
             return
+
+
+def out_of_memory_message(memory_mb: int) -> str:
+    """What a query over the memory limit is told (``memory_mb``: the ``query_memory_mb`` setting).
+
+    >>> out_of_memory_message(768).split(";")[0]
+    'the query needed more memory than a query may use (768 MiB, the query_memory_mb setting) and was stopped'
+    """
+    return (f"the query needed more memory than a query may use ({memory_mb} MiB, the query_memory_mb setting) "
+            "and was stopped; narrow it down (fewer joins, no ORDER BY over everything, a LIMIT) and try again")
 
 
 def _os_error_message(job: Any) -> str:

@@ -10,14 +10,15 @@ named graphs.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.errors import BadQuery
+from kg.errors import BadQuery, damaged_store, reports_damage
 from kg.query.execute import Answer, Job, execute
 from kg.store.interface import QueryOutcome, Runner, SelectResult, Store, Term
 
@@ -64,7 +65,10 @@ class LocalStore:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.oxigraph = ox.Store.read_only(str(path))
+        try:
+            self.oxigraph = ox.Store.read_only(str(path))
+        except (OSError, RuntimeError) as exc:  # RocksDB reports a damaged store as a RuntimeError
+            raise damaged_store(path, exc) from None
 
     def _run(self, query: str, bindings: Mapping[str, Term] | None) -> object:
         substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
@@ -75,20 +79,32 @@ class LocalStore:
         except SyntaxError as exc:
             raise BadQuery(f"SPARQL syntax error: {exc}") from None
 
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[None]:
+        """The engine's report of a damaged store, while a query runs or its rows are read, as ``DamagedRelease``."""
+        try:
+            yield
+        except (OSError, RuntimeError) as exc:
+            if reports_damage(exc):
+                raise damaged_store(self.path, exc) from None
+            raise
+
     def query(self, query: str, bindings: Mapping[str, Term] | None = None) -> QueryOutcome:
         """Run any query form: rows for SELECT, a bool for ASK, a graph for CONSTRUCT/DESCRIBE."""
-        result = self._run(query, bindings)
-        if isinstance(result, ox.QuerySolutions):
-            return self._rows(result)
-        if isinstance(result, ox.QueryBoolean):
-            return bool(result)
-        return self._graph(result)  # type: ignore[arg-type]
+        with self._reading():
+            result = self._run(query, bindings)
+            if isinstance(result, ox.QuerySolutions):
+                return self._rows(result)
+            if isinstance(result, ox.QueryBoolean):
+                return bool(result)
+            return self._graph(result)  # type: ignore[arg-type]
 
     def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> SelectResult:
-        result = self._run(query, bindings)
-        if not isinstance(result, ox.QuerySolutions):
-            raise BadQuery("not a SELECT query")
-        return self._rows(result)
+        with self._reading():
+            result = self._run(query, bindings)
+            if not isinstance(result, ox.QuerySolutions):
+                raise BadQuery("not a SELECT query")
+            return self._rows(result)
 
     @staticmethod
     def _rows(result: ox.QuerySolutions) -> SelectResult:
@@ -104,16 +120,18 @@ class LocalStore:
         return SelectResult(variables, rows)
 
     def ask(self, query: str, bindings: Mapping[str, Term] | None = None) -> bool:
-        result = self._run(query, bindings)
-        if not isinstance(result, ox.QueryBoolean):
-            raise BadQuery("not an ASK query")
-        return bool(result)
+        with self._reading():
+            result = self._run(query, bindings)
+            if not isinstance(result, ox.QueryBoolean):
+                raise BadQuery("not an ASK query")
+            return bool(result)
 
     def construct(self, query: str, bindings: Mapping[str, Term] | None = None) -> Graph:
-        result = self._run(query, bindings)
-        if not isinstance(result, ox.QueryTriples):
-            raise BadQuery("not a CONSTRUCT or DESCRIBE query")
-        return self._graph(result)
+        with self._reading():
+            result = self._run(query, bindings)
+            if not isinstance(result, ox.QueryTriples):
+                raise BadQuery("not a CONSTRUCT or DESCRIBE query")
+            return self._graph(result)
 
     @staticmethod
     def _graph(result: ox.QueryTriples) -> Graph:
@@ -155,6 +173,7 @@ class InProcessRunner:
 
 
 def open_store(path: Path) -> LocalStore:
+    """The embedded store at ``path``, read-only; ``DamagedRelease`` if its files cannot be read as a store."""
     return LocalStore(path)
 
 

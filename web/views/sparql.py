@@ -80,7 +80,7 @@ def service() -> QueryService:
 
 @bp.app_errorhandler(QueryFailed)
 def query_failed(exc: QueryFailed) -> Response:
-    return render_error(500, "Query failed", str(exc))
+    return render_error(exc.status, exc.title, str(exc))
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
@@ -175,7 +175,7 @@ def page_data(query: str | None, dataset: Dataset | None) -> QueryPage:
     except QueryTimeout as exc:
         data.error, data.status = str(exc), 503
     except QueryFailed as exc:
-        data.error, data.status = str(exc), 500
+        data.error, data.status = str(exc), exc.status
     return data
 
 
