@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import Flask, current_app, has_request_context, request
 
 from kg.namespaces import BASE
 from kg.release.layout import Release
@@ -22,16 +22,42 @@ class PeelContext:
     settings: Settings
     store: Store
     release: Release
-    cache: dict[str, Any] = field(default_factory=dict)  # per-release memo (the release never changes in a process)
+    cache: dict[str, Any] = field(default_factory=dict)  # per-release memo (a release never changes)
+    owned: list[Callable[[], object]] = field(default_factory=list)  # what closes with this release (its workers)
+    closed: bool = False
+
+    def close(self) -> None:
+        """Stop what this release started, close its store and give up its lease (``web.following``); once."""
+        if self.closed:
+            return
+        self.closed = True
+        for stop in reversed(self.owned):
+            stop()
+        self.store.close()
+        if self.release.lease is not None:
+            self.release.lease.close()
+
+
+FOLLOWER = "peelkg.follower"  # app.extensions key of the web.following.ReleaseFollower, when the app has one
+PINNED = "peelkg.pinned"  # WSGI environ key: the release a request is pinned to (one per request, nested or not)
+RELEASE_ENVIRON = "peelkg.release"  # WSGI environ key: the id of that release (for the render cache)
 
 
 def peel() -> PeelContext:
-    context: PeelContext = current_app.extensions["peelkg"]
+    """The release the current request is pinned to (one release for all of the request)."""
+    pinned: PeelContext | None = request.environ.get(PINNED) if has_request_context() else None
+    return pinned if pinned is not None else served(current_app)
+
+
+def served(app: Flask) -> PeelContext:
+    """The release new requests to ``app`` get (the app's own, unless it follows new releases)."""
+    follower = app.extensions.get(FOLLOWER)
+    context: PeelContext = follower.latest() if follower is not None else app.extensions["peelkg"]
     return context
 
 
 def memo(key: str, make: Callable[[], T]) -> T:
-    """``make()``, computed once per process for the served release (kept in ``PeelContext.cache`` under ``key``):
+    """``make()``, computed once per process for the request's release (kept in ``PeelContext.cache`` under ``key``):
     the one memo of the web layer."""
     cache = peel().cache
     if key not in cache:

@@ -11,6 +11,8 @@ import gc
 import os
 import signal
 import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -20,15 +22,20 @@ from granian import Granian
 from granian.constants import HTTPModes, Interfaces
 from granian.http import HTTP1Settings
 
-from kg.errors import DamagedRelease
-from kg.release.layout import Release, open_release
+from kg.errors import DamagedRelease, PeelError, QueryTimeout
+from kg.query.execute import Job
+from kg.query.service import QueryService
+from kg.release.layout import MANIFEST, Release, open_release
 from kg.store.local import Store, open_store
 from web.app import create_app
+from web.context import PeelContext
+from web.following import follow
 from web.http.caching import RenderCache
 from web.http.request_buffer import BufferedWSGI
 from web.lifecycle import close_app
 from web.npm_assets import YASGUI, ensure
 from web.settings import Settings
+from web.views.sparql import attach_service
 
 
 def make_store(settings: Settings, release: Release) -> Store:
@@ -41,8 +48,56 @@ def make_store(settings: Settings, release: Release) -> Store:
 
 
 def build_app(settings: Settings) -> Flask:
+    """The app over the release ``settings.data_dir`` designates; a data directory's newly published releases
+    are followed (``web.following``) unless ``release_check_seconds`` is 0 or the store is remote."""
     release = open_release(settings.data_dir)  # one release (and its lease) for the store and the pages
-    return create_app(settings, make_store(settings, release), release=release)
+    app = create_app(settings, make_store(settings, release), release=release)
+    # A data directory is followed; one release folder, or a remote store (paired with its release by
+    # `peelkg push`, moved node by node: docs/deployment.md), is kept.
+    if settings.release_check_seconds > 0 and not settings.store_url and not (settings.data_dir / MANIFEST).is_file():
+        follow(app, settings.data_dir, lambda new: open_context(settings, new),
+               interval=settings.release_check_seconds)
+    return app
+
+
+def open_context(settings: Settings, release: Release) -> PeelContext:
+    """Everything a request reaches of ``release``, opened whole: its store and its warm query workers."""
+    context = PeelContext(settings=settings, store=make_store(settings, release), release=release)
+    try:
+        warm(attach_service(settings, context), settings.query_workers)
+    except BaseException:
+        context.close()
+        raise
+    return context
+
+
+WARM_SECONDS = 120.0  # longest a new release's query workers may take to start before the switch is given up
+
+
+def warm(service: QueryService, workers: int) -> None:
+    """Wait until each of the ``workers`` query workers of a new release has answered once (started, store
+    open), so the first queries after the switch do not wait for interpreters to start: ``QueryTimeout``
+    past ``WARM_SECONDS``.  A probe past the query time limit (a worker slow to start on a busy machine)
+    is tried again (its worker was replaced); a damaged store raises ``DamagedRelease``; any other answer,
+    even a refusal, means the worker is up."""
+    probe = Job("ASK {}", "ASK {}", "ASK", "json", 1, False)
+    deadline = time.monotonic() + WARM_SECONDS
+
+    def answered(_n: int) -> None:
+        while True:
+            try:
+                service.pool.run(probe)
+                return
+            except QueryTimeout:
+                if time.monotonic() > deadline:
+                    raise
+            except DamagedRelease:
+                raise
+            except PeelError:  # it answered (a worker that runs no queries says so): it has started
+                return
+
+    with ThreadPoolExecutor(max(1, workers)) as probes:
+        list(probes.map(answered, range(max(1, workers))))
 
 
 def app_from_env() -> Flask:

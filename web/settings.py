@@ -55,6 +55,10 @@ class Settings:
         1536, "Resident memory of a web worker, in MiB, past which it is replaced (sampled every 5 s; 0: no limit)."
     )
     store_url: str = setting("", "A remote SPARQL 1.1 query endpoint to use instead of the release's embedded store.")
+    release_check_seconds: float = setting(
+        2.0, "How often, in seconds, a server looks for a release newly published into its data directory and "
+        "moves to it without a restart (each request sees one release whole; 0: keep the release it started with)."
+    )
     query_timeout: float = setting(
         10.0, "Wall-clock limit of one SPARQL query, in seconds; past it the endpoint answers 503."
     )

@@ -9,7 +9,7 @@ A release never changes while it is served, so its identity is the validator:
 
 :func:`finish` puts these on a response, answers a matching conditional GET with 304 and marks
 the response as cacheable.  :class:`RenderCache` is WSGI middleware in front of the app: it keeps
-the bytes of marked GET responses (200 and 303), keyed by path, query string and ``Accept``,
+the bytes of marked GET responses (200 and 303), keyed by release, path, query string and ``Accept``,
 within a memory budget (``page_cache_mb``, keys counted, least recently used dropped first; the
 same ``kg.query.cache.ResultCache`` as query answers), and replays
 them — or a 304 — without running the app again, so a repeated page costs about what a static
@@ -28,7 +28,7 @@ from flask import Flask, Response, request
 from werkzeug.http import is_resource_modified
 
 from kg.query.cache import ResultCache
-from web.context import peel
+from web.context import RELEASE_ENVIRON, peel, served
 
 CACHEABLE = "peelkg.cacheable"
 StartResponse = Callable[..., Any]
@@ -83,9 +83,10 @@ class Entry:
 class RenderCache:
     """WSGI middleware replaying marked responses from memory; at most ``budget`` bytes are kept."""
 
-    def __init__(self, app: WSGIApp, budget: int) -> None:
+    def __init__(self, app: WSGIApp, budget: int, release_id: Callable[[], str] = str) -> None:
         self.app = app
         self.budget = budget
+        self.release_id = release_id  # of the release new requests get: entries are kept per release
         self.hits = 0
         self.misses = 0
         self._entries: ResultCache[Entry] = ResultCache(budget, max_entry=budget)
@@ -99,7 +100,7 @@ class RenderCache:
         method = environ.get("REQUEST_METHOD", "GET")
         if method not in ("GET", "HEAD"):
             return self.app(environ, start_response)
-        key = _key(environ)
+        key = self._key(environ)
         entry = self._entries.get(key)
         if entry is not None:
             self.hits += 1
@@ -124,12 +125,17 @@ class RenderCache:
                 close()
         headers = list(captured[1])
         found = {k.lower(): v for k, v in headers}
+        key = (environ.get(RELEASE_ENVIRON, key[0]), *key[1:])  # the release the app rendered it from
         self._entries.put(key, Entry(captured[0], headers, body, found.get("etag"), found.get("last-modified")))
         return [body]
 
     def holds(self, environ: dict[str, Any]) -> bool:
         """Whether a GET or HEAD of ``environ`` would be replayed from memory (the app not run)."""
-        return environ.get("REQUEST_METHOD") in ("GET", "HEAD") and _key(environ) in self._entries
+        return environ.get("REQUEST_METHOD") in ("GET", "HEAD") and self._key(environ) in self._entries
+
+    def _key(self, environ: dict[str, Any]) -> tuple[str, str, str, str]:
+        return (self.release_id(), environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""),
+                environ.get("HTTP_ACCEPT", "").strip())
 
     @staticmethod
     def _replay(entry: Entry, environ: dict[str, Any], start_response: StartResponse, *, head: bool) -> Iterable[bytes]:
@@ -145,13 +151,10 @@ class RenderCache:
         return len(self._entries)
 
 
-def _key(environ: dict[str, Any]) -> tuple[str, str, str]:
-    return environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""), environ.get("HTTP_ACCEPT", "").strip()
-
-
 def init_app(app: Flask) -> None:
     """Put a :class:`RenderCache` in front of ``app`` (none when the ``page_cache_mb`` setting is 0)."""
     budget = int(app.config["SETTINGS"].page_cache_mb) * 1024 * 1024
     if budget > 0:
-        app.wsgi_app = RenderCache(app.wsgi_app, budget)  # type: ignore[method-assign]
+        app.wsgi_app = RenderCache(  # type: ignore[method-assign]
+            app.wsgi_app, budget, lambda: served(app).release.id)
 

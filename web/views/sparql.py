@@ -28,13 +28,14 @@ from kg.query.pool import QueryFailed
 from kg.query.results import serialise
 from kg.query.service import Dataset, QueryService
 from kg.query.service_description import describe, summary
-from web.context import endpoint_iri, peel
+from web.context import PeelContext, endpoint_iri, peel
 from web.errors import render_error
 from web.http.cors import allow_cross_origin
 from web.http.sparql_formats import GRAPH, PAGE, Format, choose, formats_of, kind_of, wants_page
 from web.http.sparql_protocol import read_query_request
 from web.lifecycle import own
 from web.present.table_view import TableView, table_view
+from web.settings import Settings
 
 bp = Blueprint("sparql", __name__)
 bp.after_request(allow_cross_origin)
@@ -51,16 +52,24 @@ MAX_ROWS_HEADER = "X-SPARQL-MaxRows"
 
 
 def init_app(app: Flask) -> None:
-    """Start the app's query service over the app's store, owned by the app (``web.lifecycle``)."""
-    settings, context = app.config["SETTINGS"], app.extensions["peelkg"]
+    """Start the query service of the app's release, owned by the app (``web.lifecycle``)."""
+    app.extensions[EXTENSION] = attach_service(app.config["SETTINGS"], app.extensions["peelkg"])
+    own(app, app.extensions[EXTENSION].close)
+
+
+def attach_service(settings: Settings, context: PeelContext) -> QueryService:
+    """Start the query service (and its workers) over the store of ``context``'s release; it closes with
+    the release (``PeelContext.close``: a server that follows new releases starts one per release)."""
     limits = Limits(settings.max_query_bytes, settings.max_nesting, settings.max_triple_patterns,
                     tuple(settings.service_allowlist))
-    app.extensions[EXTENSION] = QueryService(
+    started = QueryService(
         context.store, context.release.id, limits=limits, max_rows=settings.max_rows, timeout=settings.query_timeout,
         workers=settings.query_workers, memory_mb=settings.query_memory_mb,
         cache_bytes=settings.query_cache_mb * 1024 * 1024,
         queue=settings.query_queue, budget_seconds=settings.query_budget_seconds)
-    own(app, app.extensions[EXTENSION].close)
+    context.cache[EXTENSION] = started
+    context.owned.append(started.close)
+    return started
 
 
 def client() -> str:
@@ -72,7 +81,8 @@ def client() -> str:
 
 
 def service() -> QueryService:
-    query_service: QueryService = current_app.extensions[EXTENSION]
+    """The query service of the request's release."""
+    query_service: QueryService = peel().cache[EXTENSION]
     return query_service
 
 
