@@ -240,3 +240,21 @@ def test_a_frameable_view_gets_no_contradicting_x_frame_options(client: FlaskCli
     page = client.get("/")
     assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
     assert page.headers["X-Frame-Options"] == "DENY"
+
+
+FORMULA = '=HYPERLINK("http://127.0.0.1:9/x","click")'
+
+
+@pytest.mark.parametrize("path", ["/queries/areas-for-improvement.csv?force=cumbria",
+                                  "/download/areas-for-improvement.csv"])
+def test_a_formula_in_a_report_is_neutralised_in_the_csv_the_site_serves(hostile: FlaskClient, path: str) -> None:
+    response = hostile.get(path)
+    try:
+        assert response.status_code == 200
+        cells = [cell for row in csv.reader(response.get_data(as_text=True).splitlines()) for cell in row]
+    finally:
+        response.close()  # a download is a file the response holds open
+    texts = [cell for cell in cells if FORMULA in cell]
+    assert texts and all(cell.startswith("'" + FORMULA) for cell in texts), texts
+    assert not any(cell[:1] in "=+-@\t\r" and not cell.lstrip("+-").replace(".", "").isdigit()
+                   for cell in cells if cell)
