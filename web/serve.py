@@ -79,7 +79,8 @@ def warm(service: QueryService, workers: int) -> None:
     open), so the first queries after the switch do not wait for interpreters to start: ``QueryTimeout``
     past ``WARM_SECONDS``.  A probe past the query time limit (a worker slow to start on a busy machine)
     is tried again (its worker was replaced); a damaged store raises ``DamagedRelease``; any other answer,
-    even a refusal, means the worker is up."""
+    even a refusal, means the worker is up.  The probes run at once and the pool hands out its free workers
+    in turn, so ``workers`` probes reach ``workers`` different workers."""
     probe = Job("ASK {}", "ASK {}", "ASK", "json", 1, False)
     deadline = time.monotonic() + WARM_SECONDS
 

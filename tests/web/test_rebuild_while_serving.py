@@ -21,14 +21,18 @@ from pathlib import Path
 import pytest
 
 from kg.errors import ReleaseError
+from kg.query.guard import Limits
+from kg.query.pool import QueryPool
+from kg.query.service import QueryService
 from kg.release.build import Built, build_dataset, collect_inputs
 from kg.release.layout import BUILD_LOCK, CURRENT, LEASE, RELEASES, ReleaseWriter, open_release
 from kg.release.publish import publish
+from kg.store.local import LocalStore
 from tests.web.support import fetch
 from web.context import FOLLOWER, peel
 from web.context import served as served_release
 from web.lifecycle import close_app
-from web.serve import build_app
+from web.serve import build_app, warm
 from web.settings import Settings
 
 from .conftest import start_server, stop_server
@@ -282,3 +286,31 @@ def test_pages_replayed_from_the_render_cache_do_not_keep_a_server_on_its_releas
         assert newer in client.get("/").headers["ETag"], "only cached pages were asked for, and the server stayed"
     finally:
         close_app(app)
+
+
+def store_files_open(pid: int, store: Path) -> bool:
+    """Whether process ``pid`` holds a file of the store at ``store`` open (it opened the store)."""
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            if Path(fd.readlink()).parent == store:
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def test_a_new_releases_query_workers_have_each_answered_once_warmed(tmp_path: Path, built: Built) -> None:
+    """What a switch waits for: every query worker of the new release started and opened its store."""
+    release = publish(built, tmp_path)[0]
+    service = QueryService(LocalStore(release.store_path), release.id, limits=Limits(), max_rows=10, timeout=30,
+                           workers=2, memory_mb=1024, cache_bytes=0)
+    try:
+        pool = service.pool
+        assert isinstance(pool, QueryPool)
+        cold = [pid for pid in pool.pids() if not store_files_open(pid, release.store_path)]
+        assert cold, "the workers had opened the store before anything waited for them (nothing to show)"
+        warm(service, 2)
+        assert len(pool.pids()) == 2
+        assert all(store_files_open(pid, release.store_path) for pid in pool.pids())
+    finally:
+        service.close()
