@@ -29,6 +29,7 @@ from kg.release.layout import BUILD_LOCK, CURRENT, LEASE, RELEASES, ReleaseWrite
 from kg.release.publish import publish
 from kg.store.local import LocalStore
 from tests.web.support import fetch
+from web import following
 from web.context import FOLLOWER, peel
 from web.context import served as served_release
 from web.lifecycle import close_app
@@ -314,3 +315,38 @@ def test_a_new_releases_query_workers_have_each_answered_once_warmed(tmp_path: P
         assert all(store_files_open(pid, release.store_path) for pid in pool.pids())
     finally:
         service.close()
+
+
+class Opened:
+    """A stand-in for an opened release (what ReleaseFollower hands out)."""
+
+    def __init__(self, name: str) -> None:
+        self.name, self.closed = name, False
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_a_release_that_could_not_be_opened_is_tried_again_later(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(following, "RETRY_SECONDS", 0.5)
+    attempts: list[str] = []
+
+    def open_once_broken(name: str) -> Opened:
+        attempts.append(name)
+        if len(attempts) == 1:
+            raise ReleaseError(f"unreadable manifest in {name}")  # half-copied, say
+        return Opened(name)
+
+    follower = following.ReleaseFollower(Opened("a"), "a", lambda: "b", open_once_broken, interval=0)
+    follower.unpin(follower.pin())  # looks, and starts a switch in the background: it fails
+    deadline = time.monotonic() + 10
+    while not attempts and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.1)
+    follower.unpin(follower.pin())  # within RETRY_SECONDS: not tried again
+    assert follower.latest().name == "a" and attempts == ["b"]
+    time.sleep(0.6)
+    deadline = time.monotonic() + 10
+    while follower.latest().name != "b" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert follower.latest().name == "b" and attempts == ["b", "b"]
