@@ -78,8 +78,6 @@ SPARQL_IN_CODE = {
     "web/views/sparql.py": (1, "the query page's example, shown to people as text"),
     "kg/query/fragments.py": (1, "a count projects the bound positions of its pattern: eight shapes of one query"),
     "kg/release/search.py": (5, "SQLite full-text queries of the search index, not SPARQL"),
-    # Not moved yet; each count may only go down.
-    "web/present/labels.py": (1, "not moved yet"),
 }
 
 

@@ -4,7 +4,7 @@ A label comes from the data when it has one (``skos:prefLabel``, then ``rdfs:lab
 ``dcterms:title``; English or untagged), else from ``WELL_KNOWN`` (the terms of W3C and
 community vocabularies the data reuses), else it is made from the IRI itself by
 :func:`fallback_label`.  :func:`fetch_texts` reads labels and definitions of many IRIs in one
-query whose ``VALUES`` block holds the IRIs as serialised terms, never as raw text.
+query, the IRIs bound as its many values (``Store.select(…, values=…)``), never pasted into its text.
 
 >>> fallback_label("https://w3id.org/peelkg/def/peel#startOffset")
 'start offset'
@@ -39,7 +39,9 @@ from kg.namespaces import (
     SKOS,
     VOID,
 )
-from kg.store.local import Store
+from kg.query.internal import internal_query
+from kg.sparql.binding import bindable_iri
+from kg.store.local import Store, Term
 
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
 
@@ -107,14 +109,6 @@ LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label, DCTERMS.title, PEEL.text)
 EXCERPT = 90
 DEFINITION_PROPERTIES = (SKOS.definition, DCTERMS.description, RDFS.comment)
 
-_TEXTS_QUERY = """
-SELECT ?iri ?property ?value WHERE {
-  VALUES ?iri { %s }
-  VALUES ?property { %s }
-  ?iri ?property ?value .
-  FILTER(isLiteral(?value) && (LANG(?value) = "" || LANGMATCHES(LANG(?value), "en")))
-}
-"""
 _CHUNK = 200
 
 
@@ -149,14 +143,15 @@ def _rank(prop: str, value: Literal) -> tuple[int, int]:
 
 
 def fetch_texts(store: Store, iris: Iterable[str]) -> dict[str, Texts]:
-    """Labels and definitions the store holds for ``iris`` (IRIs it has none for are left out)."""
-    wanted = sorted({i for i in iris if i})
+    """Labels and definitions the store holds for ``iris`` (IRIs it has none for are left out, as are texts that
+    cannot be IRIs: no store holds them)."""
+    wanted = sorted({i for i in iris if i and bindable_iri(i)})
     found: dict[str, dict[str, tuple[tuple[int, int], str]]] = {}
-    properties = " ".join(p.n3() for p in (*LABEL_PROPERTIES, *DEFINITION_PROPERTIES))
+    properties: list[Term] = [*LABEL_PROPERTIES, *DEFINITION_PROPERTIES]
     labels = {str(p) for p in LABEL_PROPERTIES}
     for start in range(0, len(wanted), _CHUNK):
-        values = " ".join(URIRef(i).n3() for i in wanted[start:start + _CHUNK])
-        for row in store.select(_TEXTS_QUERY % (values, properties)):
+        chunk: list[Term] = [URIRef(i) for i in wanted[start:start + _CHUNK]]
+        for row in store.select(internal_query("label-texts"), values={"iri": chunk, "property": properties}):
             iri, prop, value = str(row["iri"]), str(row["property"]), row["value"]
             if not isinstance(value, Literal):
                 continue

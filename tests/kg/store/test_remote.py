@@ -20,8 +20,9 @@ from kg.namespaces import GRAPH, ID, force_iri, report_graph
 from kg.query.canned import load_queries
 from kg.query.internal import internal_query, paged
 from kg.release.layout import Release
+from kg.sparql.binding import bind_values
 from kg.store.local import LocalStore, SelectResult
-from kg.store.remote import RemoteStore, bind_values
+from kg.store.remote import RemoteStore
 from tests.remote_support import free_port, oxigraph_with_release
 
 SAMPLE_VALUES = {"force": "norfolk", "year": "2016", "pillar": "effectiveness", "theme": "domestic-abuse"}
