@@ -34,10 +34,11 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from kg.errors import BadQuery, QueryTimeout
-from kg.namespaces import ANALYTICS_GRAPH, ID, PEEL, doc_path
+from kg.namespaces import ANALYTICS_GRAPH, ID, ORG, PEEL, SKOS, doc_path
 from kg.query.internal import internal_query
 from kg.store.loaded import LoadedStore
 from kg.store.local import Store
+from kg.terms import WELL_KNOWN
 
 if TYPE_CHECKING:
     from kg.release.built import Built
@@ -60,9 +61,7 @@ CREATE VIRTUAL TABLE entry USING fts5(
 CREATE VIRTUAL TABLE name USING fts5(label, tokenize = 'porter unicode61 remove_diacritics 2', prefix = '2 3 4');
 """
 # Labels of the classes the vocabulary graph does not label (it labels every peel: class).
-_OTHER_CLASSES = {"http://www.w3.org/2004/02/skos/core#ConceptScheme": "List of terms",
-                  "http://www.w3.org/2004/02/skos/core#Concept": "Term",
-                  "http://www.w3.org/ns/org#Organization": "Organisation"}
+_OTHER_CLASSES = {str(c): WELL_KNOWN[str(c)] for c in (SKOS.ConceptScheme, SKOS.Concept, ORG.Organization)}
 _LABEL_ORDER = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2000/01/rdf-schema#label",
                 "http://purl.org/dc/terms/title")
 
