@@ -37,6 +37,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from .report import markdown_table
 from .servers import Server, start_oxigraph_ro, start_peelkg
 
 RESULTS = Path(__file__).parent / "results"
@@ -180,31 +181,26 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def report(stamp: str, results: dict[str, Any]) -> str:
-    lines = [f"# Floods ({stamp} UTC)", "",
-             f"{results['meta']['cpus']} CPUs, load average {', '.join(f'{x:.1f}' for x in results['meta']['load'])}"
-             " at the end; one run, figures noisy (shared machine).", "",
-             "| server | light p50 ms | light p99 ms | light failed | heavy statuses | heavy p50 s | heavy max s |",
-             "|---|---|---|---|---|---|---|"]
-    for name in ("peelkg", "oxigraph-ro"):
-        if "heavy" not in results[name]:
-            continue
-        h = results[name]["heavy"]
-        lines.append(f"| {name} | {h['light_p50_ms']} | {h['light_p99_ms']} | {h['light_failed']}/"
-                     f"{h['light_requests']} | {h['heavy_statuses']} | {h['heavy_p50_s']} | {h['heavy_max_s']} |")
-    lines += ["", "| server | distinct queries | statuses | seconds | RSS before MiB | after MiB | grown MiB |",
-              "|---|---|---|---|---|---|---|"]
-    for name in ("peelkg", "oxigraph-ro"):
-        if "distinct" not in results[name]:
-            continue
-        d = results[name]["distinct"]
-        lines.append(f"| {name} | {d['queries']} | {d['statuses']} | {d['seconds']} | {d['rss_before_mb']} | "
-                     f"{d['rss_after_mb']} | {d['grown_mb']} |")
-    lines += ["", "Resident memory per process (MiB, settled before → after the distinct flood):", "",
-              "| server | process | before | after |", "|---|---|---|---|"]
-    for name in ("peelkg", "oxigraph-ro"):
-        for process, (before, after) in results[name].get("distinct", {}).get("processes", {}).items():
-            lines.append(f"| {name} | {process} | {before} | {after} |")
-    return "\n".join(lines) + "\n"
+    servers = ("peelkg", "oxigraph-ro")
+    heavy = [[name, *(str(h[k]) for k in ("light_p50_ms", "light_p99_ms")),
+              f"{h['light_failed']}/{h['light_requests']}",
+              *(str(h[k]) for k in ("heavy_statuses", "heavy_p50_s", "heavy_max_s"))]
+             for name in servers if (h := results[name].get("heavy")) is not None]
+    distinct = [[name, *(str(d[k]) for k in ("queries", "statuses", "seconds", "rss_before_mb", "rss_after_mb",
+                                              "grown_mb"))]
+                for name in servers if (d := results[name].get("distinct")) is not None]
+    processes = [[name, process, str(before), str(after)] for name in servers
+                 for process, (before, after) in results[name].get("distinct", {}).get("processes", {}).items()]
+    load = ", ".join(f"{x:.1f}" for x in results["meta"]["load"])
+    return "\n".join([
+        f"# Floods ({stamp} UTC)", "",
+        f"{results['meta']['cpus']} CPUs, load average {load} at the end; one run, figures noisy (shared machine).", "",
+        markdown_table(["server", "light p50 ms", "light p99 ms", "light failed", "heavy statuses", "heavy p50 s",
+                        "heavy max s"], heavy),
+        markdown_table(["server", "distinct queries", "statuses", "seconds", "RSS before MiB", "after MiB",
+                        "grown MiB"], distinct),
+        "Resident memory per process (MiB, settled before → after the distinct flood):", "",
+        markdown_table(["server", "process", "before", "after"], processes)])
 
 
 if __name__ == "__main__":

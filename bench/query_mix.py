@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from . import load, servers, workload
+from .report import markdown_table
 
 RESULTS = Path(__file__).parent / "results"
 NO_BUDGET = {"PEELKG_QUERY_BUDGET_SECONDS": "0"}
@@ -66,19 +67,19 @@ def cell(server: servers.Server, name: str, connections: int, seconds: float) ->
 
 def summary(cells: list[dict[str, Any]]) -> str:
     """Markdown: each cell's rate per server, and the ratios to oxigraph-ro."""
-    lines = ["| round | workload | c | peelkg req/s | peelkg-nocache req/s (503s) | oxigraph-ro req/s | "
-             "as served ÷ oxigraph | caches off ÷ oxigraph | CPU ms/answer peelkg, nocache, oxigraph | load |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+    rows = []
     for row in cells:
         by = row["servers"]
         peel, cold, oxi = by["peelkg"], by["peelkg-nocache"], by["oxigraph-ro"]
         base = oxi["rate"] or float("nan")
-        lines.append(
-            f"| {row['round']} | {row['workload']} | {row['connections']} | {peel['rate']:.1f} | "
-            f"{cold['rate']:.1f} ({cold['errors'].get('status', 0)}) | {oxi['rate']:.1f} | {peel['rate'] / base:.2f} | "
-            f"{cold['rate'] / base:.2f} | {peel['cpu_ms_per_answer']}, {cold['cpu_ms_per_answer']}, "
-            f"{oxi['cpu_ms_per_answer']} | {oxi['load_average']} |")
-    return "\n".join(lines) + "\n"
+        rows.append([str(row["round"]), row["workload"], str(row["connections"]), f"{peel['rate']:.1f}",
+                     f"{cold['rate']:.1f} ({cold['errors'].get('status', 0)})", f"{oxi['rate']:.1f}",
+                     f"{peel['rate'] / base:.2f}", f"{cold['rate'] / base:.2f}",
+                     f"{peel['cpu_ms_per_answer']}, {cold['cpu_ms_per_answer']}, {oxi['cpu_ms_per_answer']}",
+                     str(oxi["load_average"])])
+    return markdown_table(["round", "workload", "c", "peelkg req/s", "peelkg-nocache req/s (503s)",
+                           "oxigraph-ro req/s", "as served ÷ oxigraph", "caches off ÷ oxigraph",
+                           "CPU ms/answer peelkg, nocache, oxigraph", "load"], rows)
 
 
 def main(argv: list[str] | None = None) -> None:

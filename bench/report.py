@@ -8,7 +8,8 @@ ANCHORS = ("oxigraph-ro", "oxigraph-mem", "rdflib-endpoint")
 STATIC = ("http.server", "nginx")
 
 
-def _table(header: list[str], rows: list[list[str]]) -> str:
+def markdown_table(header: list[str], rows: list[list[str]]) -> str:
+    """A Markdown table: ``header`` and one line a row."""
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
@@ -43,9 +44,9 @@ def scale_section(result: dict[str, Any], connections: list[int]) -> str:
     out.append(f"Inputs: {result['inputs']}. Release: **{b['triples']:,} triples**, built in "
                f"**{b['seconds']:.1f} s** (peak RSS {b['peak_rss_mb']:,.0f} MB).\n")
     steps = sorted(b["steps"].items(), key=lambda kv: -kv[1])
-    out.append(_table(["build step", "seconds", "share"],
+    out.append(markdown_table(["build step", "seconds", "share"],
                       [[k, f"{v:.2f}", f"{100 * v / b['seconds']:.0f}%"] for k, v in steps if v >= 0.01]))
-    out.append(_table(["server", "start s", "data load s", "peak RSS MB"],
+    out.append(markdown_table(["server", "start s", "data load s", "peak RSS MB"],
                       [[name, f"{s['start_seconds']:.2f}", f"{s['load_seconds']:.2f}", f"{s['peak_rss_mb']:,.0f}"]
                        for name, s in result["servers"].items()]))
     servers_seen = sorted({srv for per in result["answers"].values() for srv in per})
@@ -55,13 +56,13 @@ def scale_section(result: dict[str, Any], connections: list[int]) -> str:
         rows.append([query, *[f"{per[s][0]} · {per[s][1]}" if s in per else "–" for s in servers_seen],
                      "same" if len(sizes) == 1 else "**differ**"])
     out.append("Answers (HTTP status · rows, triples or bytes), fetched once from each server before timing:\n")
-    out.append(_table(["query", *servers_seen, "check"], rows))
+    out.append(markdown_table(["query", *servers_seen, "check"], rows))
     rows = []
     for query, per in result["latency"].items():
         rows.append([query, *[f"{per[s]['p50_ms']:.2f} / {per[s]['p95_ms']:.2f}"
                               if s in per and _answered(per[s]) else "no answer" for s in servers_seen]])
     out.append("Latency p50 / p95 in ms, one connection (\"no answer\": none within the run and wrk's 30 s):\n")
-    out.append(_table(["query", *servers_seen], rows))
+    out.append(markdown_table(["query", *servers_seen], rows))
     rows = []
     for workload, per in result["throughput"].items():
         for server, by_c in per.items():
@@ -69,7 +70,7 @@ def scale_section(result: dict[str, Any], connections: list[int]) -> str:
             rows.append([workload, server, *[_fmt(by_c.get(str(c), {}).get("rate")) for c in connections],
                          str(errors)])
     out.append("Throughput in requests/s (wrk, 127.0.0.1):\n")
-    out.append(_table(["workload", "server", *[f"c={c}" for c in connections], "errors"], rows))
+    out.append(markdown_table(["workload", "server", *[f"c={c}" for c in connections], "errors"], rows))
     rows = []
     for c in map(str, connections):
         peel_mix, peel_lookup, peel_page = (_rate(result, w, "peelkg", c) for w in ("mix", "lookup", "page"))
@@ -78,7 +79,7 @@ def scale_section(result: dict[str, Any], connections: list[int]) -> str:
                      *[_ratio(peel_lookup, _rate(result, "lookup", a, c)) for a in ANCHORS[:2]],
                      *[_ratio(peel_page, _rate(result, "page", s, c)) for s in STATIC]])
     out.append("Ratios, peelkg ÷ anchor (same data, same requests, same concurrency):\n")
-    out.append(_table(["c", *[f"mix ÷ {a}" for a in ANCHORS], "mix (no cache) ÷ oxigraph-ro",
+    out.append(markdown_table(["c", *[f"mix ÷ {a}" for a in ANCHORS], "mix (no cache) ÷ oxigraph-ro",
                        *[f"lookup ÷ {a}" for a in ANCHORS[:2]],
                        *[f"page ÷ {s}" for s in STATIC]], rows))
     return "\n".join(out)
@@ -135,7 +136,7 @@ def goals(results: dict[str, Any]) -> str:
             if a and z:
                 add(f"{workload} cost per request flat from {ordered[0]} to {ordered[-1]} (p50 at c=1, ≤ 1.5×)",
                     f"{a:.2f} → {z:.2f} ms ({z / a:.2f}×)", z / a <= 1.5)
-    return "## Goals\n\n" + _table(["goal", "measured", "verdict"], rows)
+    return "## Goals\n\n" + markdown_table(["goal", "measured", "verdict"], rows)
 
 
 def _p50(result: dict[str, Any], workload: str) -> float | None:

@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .report import markdown_table
 from .workload import NORFOLK
 
 RESULTS = Path(__file__).parent / "results"
@@ -93,14 +94,10 @@ def measure(tree: Path, store: Path, count: int) -> dict[str, Any]:
 
 
 def table(runs: list[dict[str, Any]]) -> str:
-    lines = ["| side | round | job | answer bytes | web CPU µs | worker CPU µs | wall p50 µs |",
-             "|---|---|---|---|---|---|---|"]
-    for run in runs:
-        for name in ("ask", "lookup", "rows"):
-            row = run[name]
-            lines.append(f"| {run['side']} | {run['round']} | {name} | {row['bytes']} | {row['web_cpu_us']} | "
-                         f"{row['worker_cpu_us']} | {row['wall_p50_us']} |")
-    return "\n".join(lines) + "\n"
+    rows = [[run["side"], str(run["round"]), name, *(str(run[name][k]) for k in
+                                                       ("bytes", "web_cpu_us", "worker_cpu_us", "wall_p50_us"))]
+            for run in runs for name in ("ask", "lookup", "rows")]
+    return markdown_table(["side", "round", "job", "answer bytes", "web CPU µs", "worker CPU µs", "wall p50 µs"], rows)
 
 
 def main(argv: list[str] | None = None) -> None:

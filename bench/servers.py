@@ -143,16 +143,29 @@ def _wait(process: subprocess.Popen[bytes], url: str, limit: float) -> float:
     raise RuntimeError(f"{url} did not answer within {limit:g} s")
 
 
+def _start(name: str, args: list[str], logs: Path, *, port: int, endpoint: str | None, ready: str, limit: float,
+           env: dict[str, str] | None = None) -> Server:
+    """Spawn ``args`` (a server on 127.0.0.1:``port``), wait until ``ready`` answers, and time its start."""
+    started = time.perf_counter()
+    process = _spawn(args, logs / f"{name}.log", env)
+    server = Server(name, f"http://127.0.0.1:{port}", process, endpoint)
+    _wait(process, server.base + ready, limit)
+    server.start_seconds = time.perf_counter() - started
+    return server
+
+
+def _needed(name: str) -> str:
+    binary = tool(name)
+    if binary is None:
+        raise RuntimeError(f"{name} is missing (pip install -e '.[bench]')")
+    return binary
+
+
 def start_peelkg(data: Path, logs: Path, *, name: str = "peelkg", env: dict[str, str] | None = None) -> Server:
     """``peelkg serve`` with its default settings, or those ``env`` (``PEELKG_*``) changes."""
     port = free_port()
     args = [str(BIN / "peelkg"), "serve", "--data", str(data), "--host", "127.0.0.1", "--port", str(port)]
-    started = time.perf_counter()
-    process = _spawn(args, logs / f"{name}.log", env)
-    server = Server(name, f"http://127.0.0.1:{port}", process, "/sparql")
-    _wait(process, server.base + "/robots.txt", 120)
-    server.start_seconds = time.perf_counter() - started
-    return server
+    return _start(name, args, logs, port=port, endpoint="/sparql", ready="/robots.txt", limit=120, env=env)
 
 
 def unpacked_dump(release: Path, work: Path) -> Path:
@@ -164,9 +177,7 @@ def unpacked_dump(release: Path, work: Path) -> Path:
 
 
 def start_oxigraph_ro(release: Path, work: Path, logs: Path) -> Server:
-    binary = tool("oxigraph")
-    if binary is None:
-        raise RuntimeError("the oxigraph server is missing (pip install -e '.[bench]')")
+    binary = _needed("oxigraph")
     location = work / "oxigraph-ro"
     started = time.perf_counter()
     if not location.exists():
@@ -174,26 +185,18 @@ def start_oxigraph_ro(release: Path, work: Path, logs: Path) -> Server:
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=3600)
     load = time.perf_counter() - started
     port = free_port()
-    started = time.perf_counter()
-    process = _spawn([binary, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-                      "--union-default-graph"], logs / "oxigraph-ro.log")
-    server = Server("oxigraph-ro", f"http://127.0.0.1:{port}", process, "/query", load_seconds=load)
-    _wait(process, server.base + "/query?query=ASK%7B%7D", 120)
-    server.start_seconds = time.perf_counter() - started
+    server = _start("oxigraph-ro", [binary, "serve-read-only", "--location", str(location), "--bind",
+                                    f"127.0.0.1:{port}", "--union-default-graph"], logs,
+                    port=port, endpoint="/query", ready="/query?query=ASK%7B%7D", limit=120)
+    server.load_seconds = load
     return server
 
 
 def start_oxigraph_mem(release: Path, work: Path, logs: Path) -> Server:
-    binary = tool("oxigraph")
-    if binary is None:
-        raise RuntimeError("the oxigraph server is missing (pip install -e '.[bench]')")
     port = free_port()
-    started = time.perf_counter()
-    process = _spawn([binary, "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-                     logs / "oxigraph-mem.log")
-    server = Server("oxigraph-mem", f"http://127.0.0.1:{port}", process, "/query")
-    _wait(process, server.base + "/query?query=ASK%7B%7D", 120)
-    server.start_seconds = time.perf_counter() - started
+    server = _start("oxigraph-mem", [_needed("oxigraph"), "serve", "--bind", f"127.0.0.1:{port}",
+                                     "--union-default-graph"], logs,
+                    port=port, endpoint="/query", ready="/query?query=ASK%7B%7D", limit=120)
     loaded = time.perf_counter()
     body = unpacked_dump(release, work).read_bytes()
     request = urllib.request.Request(server.base + "/store", data=body, method="POST",
@@ -205,29 +208,18 @@ def start_oxigraph_mem(release: Path, work: Path, logs: Path) -> Server:
 
 
 def start_rdflib_endpoint(release: Path, work: Path, logs: Path) -> Server:
-    binary = tool("rdflib-endpoint")
-    if binary is None:
-        raise RuntimeError("rdflib-endpoint is missing (pip install -e '.[bench]')")
     port = free_port()
-    started = time.perf_counter()
-    process = _spawn([binary, "serve", str(unpacked_dump(release, work)), "--host", "127.0.0.1", "--port", str(port)],
-                     logs / "rdflib-endpoint.log")
-    server = Server("rdflib-endpoint", f"http://127.0.0.1:{port}", process, "/")
-    _wait(process, server.base + "/?query=ASK%7B%7D", 3600)
-    server.start_seconds = time.perf_counter() - started
+    server = _start("rdflib-endpoint", [_needed("rdflib-endpoint"), "serve", str(unpacked_dump(release, work)),
+                                        "--host", "127.0.0.1", "--port", str(port)], logs,
+                    port=port, endpoint="/", ready="/?query=ASK%7B%7D", limit=3600)
     server.notes.append("start includes parsing the dump into memory")
     return server
 
 
 def start_http_server(folder: Path, logs: Path) -> Server:
     port = free_port()
-    started = time.perf_counter()
-    process = _spawn([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory",
-                      str(folder)], logs / "http.server.log")
-    server = Server("http.server", f"http://127.0.0.1:{port}", process, None)
-    _wait(process, server.base + "/", 60)
-    server.start_seconds = time.perf_counter() - started
-    return server
+    return _start("http.server", [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+                                  "--directory", str(folder)], logs, port=port, endpoint=None, ready="/", limit=60)
 
 
 _NGINX = """{user}worker_processes 2;
@@ -255,9 +247,5 @@ def start_nginx(folder: Path, work: Path, logs: Path) -> Server | None:
     conf = work / "nginx.conf"
     user = "user root;\n" if hasattr(os, "geteuid") and os.geteuid() == 0 else ""  # workers must read our files
     conf.write_text(_NGINX.format(user=user, work=work, port=port, root=folder), encoding="utf-8")
-    started = time.perf_counter()
-    process = _spawn([binary, "-c", str(conf), "-e", str(work / "nginx-error.log")], logs / "nginx.log")
-    server = Server("nginx", f"http://127.0.0.1:{port}", process, None)
-    _wait(process, server.base + "/", 60)
-    server.start_seconds = time.perf_counter() - started
-    return server
+    return _start("nginx", [binary, "-c", str(conf), "-e", str(work / "nginx-error.log")], logs,
+                  port=port, endpoint=None, ready="/", limit=60)

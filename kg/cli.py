@@ -228,7 +228,7 @@ def _params(params: tuple[str, ...]) -> dict[str, str]:
 def push(data: Path | None, endpoint: str, graph_store: str | None, timeout: float, quiet: bool) -> None:
     """Load a release into a SPARQL store: one Graph Store Protocol PUT per named graph."""
     from kg.release.layout import open_release
-    from kg.store.push import push as push_release
+    from kg.release.push import push as push_release
 
     with reported_errors():
         release = open_release(_data_dir(data))

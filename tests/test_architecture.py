@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -164,6 +165,59 @@ def test_tests_mirror_the_packages() -> None:
                 and module.name != "kg.resources"}  # package data (ontology, queries, corpus), read by every test
     missing = sorted(str(p) for p in packages if not list((ROOT / "tests" / p).glob("test_*.py")))
     assert missing == []
+
+
+# The packages of kg/, lowest first (docs/decisions/0019): a module imports only from its own package or one below.
+# The modules at the top of kg/ are shared by all (the model, namespaces, vocabularies, errors, the format table,
+# the packaged resources) and import none of the packages; the command line (kg.cli) stands above them all.
+PACKAGE_ORDER = ("kg", "kg.parse", "kg.analytics", "kg.sparql", "kg.store", "kg.query", "kg.link", "kg.release",
+                 "kg.cli")
+# Arrows that run down the order anyway, each with its reason; the list may only shrink.
+BACK_ARROWS = {
+    ("kg.store.interface", "kg.query.execute"): "a store gives the endpoint its runner, which runs the engine's jobs "
+                                                "(decision 0014)",
+    ("kg.store.local", "kg.query.execute"): "the embedded store's runner for the command line runs jobs in-process",
+    ("kg.store.local", "kg.query.pool"): "the embedded store's runner is the pool of worker processes over its files",
+    ("kg.store.remote", "kg.query.remote"): "the remote store's runner sends the endpoint's jobs to the same server",
+}
+
+
+def package_of(name: str) -> str:
+    """The entry of ``PACKAGE_ORDER`` a kg module belongs to (``kg`` for the shared modules at the top)."""
+    parts = name.split(".")
+    if len(parts) > 1 and ".".join(parts[:2]) in PACKAGE_ORDER:
+        return ".".join(parts[:2])
+    return "kg"
+
+
+def back_arrows(edges: Iterable[tuple[str, str]] | None = None) -> set[tuple[str, str]]:
+    """Imports (of the code, or ``edges``) from a kg package to one above it in ``PACKAGE_ORDER``."""
+    rank = {package: n for n, package in enumerate(PACKAGE_ORDER)}
+    return {(a, b) for a, b in (import_graph().edges if edges is None else edges)
+            if a.split(".")[0] == "kg" and b.split(".")[0] == "kg" and rank[package_of(b)] > rank[package_of(a)]}
+
+
+def test_every_kg_package_has_its_place_in_the_order() -> None:
+    packages = {name for name, module in MODULES.items() if name.count(".") == 1 and name.startswith("kg.")
+                and (module.path.name == "__init__.py" or name == "kg.cli")} - {"kg.resources"}
+    assert packages <= set(PACKAGE_ORDER)
+
+
+def test_imports_run_down_the_package_order() -> None:
+    assert sorted(back_arrows() - set(BACK_ARROWS)) == [], "import from a lower package, or move the module"
+
+
+def test_the_allowed_back_arrows_only_shrink() -> None:
+    assert sorted(set(BACK_ARROWS) - back_arrows()) == [], "drop the arrow from BACK_ARROWS"
+
+
+def test_the_order_check_sees_a_back_arrow() -> None:
+    """The check is live: the arrows this round removed would fail it, the ones that run down pass."""
+    removed = {("kg.store.remote", "kg.query.lexer"), ("kg.store.push", "kg.release.layout"),
+               ("kg.errors", "kg.query.guard")}
+    fine = {("kg.store.remote", "kg.sparql.binding"), ("kg.release.push", "kg.release.layout"),
+            ("kg.query.guard", "kg.errors"), ("kg.cli", "kg.release.build")}
+    assert back_arrows(removed | fine) == removed
 
 
 def _parse(source: str) -> Module:

@@ -76,18 +76,8 @@ SPARQL_QUERY = re.compile(r"\b(?:SELECT|CONSTRUCT|ASK|DESCRIBE)\b[\s\S]*\bWHERE\
 # Where they may still be written in code, and how many:
 SPARQL_IN_CODE = {
     "web/views/sparql.py": (1, "the query page's example, shown to people as text"),
-    # Not moved to .rq files yet (issue 11 leaves them); each count may only go down.
-    "kg/link/reconcile.py": (2, "not moved yet"),
-    "kg/link/reconcile_extend.py": (4, "not moved yet"),
-    "kg/query/fragments.py": (2, "not moved yet"),
-    "kg/release/search.py": (10, "not moved yet"),
-    "kg/release/void.py": (10, "not moved yet"),
-    "web/present/analytics.py": (12, "not moved yet"),
-    "web/present/choices.py": (2, "not moved yet"),
-    "web/present/describe.py": (5, "not moved yet"),
-    "web/present/labels.py": (1, "not moved yet"),
-    "web/present/overview.py": (4, "not moved yet"),
-    "web/present/profiles.py": (8, "not moved yet"),
+    "kg/query/fragments.py": (1, "a count projects the bound positions of its pattern: eight shapes of one query"),
+    "kg/release/search.py": (5, "SQLite full-text queries of the search index, not SPARQL"),
 }
 
 

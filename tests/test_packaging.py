@@ -35,3 +35,13 @@ def test_wheel_holds_every_data_file_and_builds_without_warnings(tmp_path: Path)
         if SHIPPED[folder] + path[len(folder):] not in names:
             missing.append(path)
     assert missing == []
+
+
+def test_every_package_of_the_code_is_listed_for_installation() -> None:
+    """Regression: kg.sparql was importable from the source tree but missing from an installed peelkg."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    found = {".".join(init.parent.relative_to(ROOT).parts) for top in ("kg", "web")
+             for init in (ROOT / top).rglob("__init__.py")}
+    assert sorted(found - listed) == []

@@ -35,7 +35,8 @@ from typing import Any
 from rdflib import Literal, URIRef
 
 from kg.analytics.facts import local_name
-from kg.namespaces import PEEL, sparql_prefixes
+from kg.namespaces import PEEL
+from kg.query.internal import internal_query
 from kg.store.local import Store
 
 MIN_SCORE = 70.0
@@ -138,28 +139,6 @@ class Scored:
                 "match": self.match, "type": types}
 
 
-NAMES_QUERY = sparql_prefixes() + """
-SELECT ?entity ?class ?property ?value WHERE {
-  VALUES ?class { peel:Force peel:PartnerOrganisation peel:Theme }
-  ?entity a ?class ; ?property ?value .
-  VALUES ?property { rdfs:label skos:prefLabel skos:altLabel skos:hiddenLabel
-                     peel:policeUkId peel:onsCode peel:wikidataId }
-}
-"""
-
-DESCRIPTIONS_QUERY = sparql_prefixes() + """
-SELECT ?entity ?description WHERE {
-  { ?entity a peel:Force ; peel:region ?region .
-    BIND(CONCAT("Territorial force, ", STR(?region), " region") AS ?description) }
-  UNION
-  { ?entity a peel:PartnerOrganisation ; peel:organisationType/skos:prefLabel ?type .
-    BIND(CONCAT("Organisation: ", STR(?type)) AS ?description) }
-  UNION
-  { ?entity a peel:Theme ; skos:broader/skos:prefLabel ?broader .
-    BIND(CONCAT("Theme, part of ", STR(?broader)) AS ?description) }
-}
-"""
-
 _NAME_PROPERTIES = {"label", "prefLabel", "altLabel", "hiddenLabel"}
 
 
@@ -181,7 +160,7 @@ class Index:
     def from_store(cls, store: Store) -> Index:
         by_type = {t.cls: t for t in TYPES}
         found: dict[str, Candidate] = {}
-        for row in store.select(NAMES_QUERY):
+        for row in store.select(internal_query("reconcile-names")):
             entity, klass, prop, value = row["entity"], row["class"], row["property"], row["value"]
             if not isinstance(entity, URIRef) or not isinstance(value, Literal) or klass not in by_type:
                 continue
@@ -194,7 +173,7 @@ class Index:
                     candidate.name = str(value)
             else:
                 candidate.properties.setdefault(name, set()).add(str(value))
-        for row in store.select(DESCRIPTIONS_QUERY):
+        for row in store.select(internal_query("reconcile-descriptions")):
             described = found.get(local_name(row["entity"]))  # type: ignore[arg-type]
             if described is not None:
                 described.description = str(row["description"])

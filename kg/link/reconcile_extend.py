@@ -28,7 +28,8 @@ from typing import Any
 from rdflib import Literal, URIRef
 
 from kg.link.reconcile import _plain, _word_suffixes
-from kg.namespaces import BASE, ID, sparql_prefixes
+from kg.namespaces import BASE, ID
+from kg.query.internal import internal_query
 from kg.store.local import Store
 
 LATEST = "latest"
@@ -59,49 +60,8 @@ FIXED = (
              ("Force", "PartnerOrganisation", "Theme")),
 )
 
-_FACTS = {"onsCode", "policeUkId", "wikidataId", "region", "organisationType", "broaderTheme"}  # FACTS_QUERY keys
-
-FACTS_QUERY = sparql_prefixes() + """
-SELECT ?entity ?key ?value WHERE {
-  { ?entity peel:onsCode ?value . BIND("onsCode" AS ?key) }
-  UNION { ?entity peel:policeUkId ?value . BIND("policeUkId" AS ?key) }
-  UNION { ?entity peel:wikidataId ?value . BIND("wikidataId" AS ?key) }
-  UNION { ?entity peel:region ?value . BIND("region" AS ?key) }
-  UNION { ?entity peel:organisationType/skos:prefLabel ?value . BIND("organisationType" AS ?key) }
-  UNION { ?entity skos:broader/skos:prefLabel ?value . BIND("broaderTheme" AS ?key) }
-}
-"""
-
-# A force's overall (headline, question 0) grade per year and pillar.
-GRADES_QUERY = sparql_prefixes() + """
-SELECT ?entity ?year ?pillar ?grade WHERE {
-  ?judgement a peel:Judgement ;
-     peel:force ?entity ;
-     peel:year ?year ;
-     peel:pillar ?pillar ;
-     peel:question/peel:questionNumber 0 ;
-     peel:grade/skos:prefLabel ?grade .
-}
-"""
-
-PERIODS_QUERY = sparql_prefixes() + """
-SELECT DISTINCT ?year ?pillar ?label WHERE {
-  ?judgement a peel:Judgement ;
-     peel:year ?year ;
-     peel:pillar ?pillar ;
-     peel:question/peel:questionNumber 0 ;
-     peel:grade ?grade .
-  ?pillar skos:prefLabel ?label .
-}
-"""
-
-ENTITY_TYPE_QUERY = sparql_prefixes() + """
-SELECT ?entity ?class WHERE {
-  ?entity a ?class .
-  VALUES ?class { peel:Force peel:PartnerOrganisation peel:Theme }
-}
-"""
-
+# The keys of the extend-facts query.
+_FACTS = {"onsCode", "policeUkId", "wikidataId", "region", "organisationType", "broaderTheme"}
 
 def _slug(iri: object) -> str:
     return str(iri).rsplit("/", 1)[-1]  # /id/pillar/effectiveness → effectiveness
@@ -122,7 +82,7 @@ class Extension:
     def __init__(self, store: Store) -> None:
         self.store = store
         periods = sorted({(str(r["year"]), _slug(r["pillar"]), str(r["label"]))
-                          for r in store.select(PERIODS_QUERY)})
+                          for r in store.select(internal_query("extend-periods"))})
         pillars = sorted({(slug, label) for _y, slug, label in periods})
         grades = [Property(grade_property(LATEST, slug), f"Latest grade: {label}",
                            f"The force's most recent overall {label.lower()} grade.", ("Force",))
@@ -163,16 +123,16 @@ class Extension:
     def _values(self, entity_id: str, property_ids: list[str]) -> dict[str, list[str]]:
         iri = URIRef(str(ID) + entity_id)
         bound = {"entity": iri}
-        if not self.store.select(ENTITY_TYPE_QUERY, bound).rows:
+        if not self.store.select(internal_query("extend-entity-type"), bound).rows:
             return {}
         values: dict[str, list[str]] = {"page": [f"{BASE}doc/{entity_id}"]}
         if any(p in _FACTS for p in property_ids):
-            for row in self.store.select(FACTS_QUERY, bound):
+            for row in self.store.select(internal_query("extend-facts"), bound):
                 if isinstance(row["value"], Literal):
                     values.setdefault(str(row["key"]), []).append(str(row["value"]))
         if any(p.startswith("grade-") for p in property_ids):
             latest: dict[str, tuple[int, str]] = {}
-            for row in self.store.select(GRADES_QUERY, bound):
+            for row in self.store.select(internal_query("extend-grades"), bound):
                 year, pillar, grade = str(row["year"]), _slug(row["pillar"]), str(row["grade"])
                 values.setdefault(grade_property(year, pillar), []).append(grade)
                 if int(year) >= latest.get(pillar, (0, ""))[0]:

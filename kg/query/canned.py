@@ -32,8 +32,8 @@ from rdflib.namespace import XSD
 
 from kg.errors import BadQuery, NotFound
 from kg.namespaces import force_iri, grade_iri, organisation_iri, pillar_iri, theme_iri
-from kg.query.lexer import find_sequence, tokens
 from kg.resources import queries_dir
+from kg.sparql.lexer import find_sequence, tokens
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

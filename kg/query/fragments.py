@@ -38,6 +38,7 @@ from rdflib import BNode, Dataset, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, VOID, XSD
 
 from kg.errors import BadQuery
+from kg.query.internal import paged
 from kg.store.local import Store, Term
 
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
@@ -122,13 +123,12 @@ class Pattern:
         return {n: write_term(t) for n in POSITIONS if (t := getattr(self, n)) is not None}
 
 
-# No ORDER BY: sorting every matching triple for each page cost seconds on the widest patterns; an unchanging
-# store answers the same pattern in the same order (its index order), which is what paging needs.
-_PAGE = "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT %d OFFSET %d"
-
-
 def _count_query(bound: list[str]) -> str:
-    """``COUNT(DISTINCT *)`` of the pattern; the bound variables are projected (and grouped), as bindings require."""
+    """``COUNT(DISTINCT *)`` of the pattern; the bound variables are projected (and grouped), as bindings require.
+
+    Written here, not in a ``.rq`` file: which of ?s ?p ?o the projection names depends on the pattern (eight
+    shapes of one query), and only those fixed names are ever added.
+    """
     if not bound:
         return "SELECT (COUNT(DISTINCT *) AS ?n) WHERE { ?s ?p ?o }"
     names = " ".join(f"?{v}" for v in bound)
@@ -166,7 +166,7 @@ def fragment(store: Store, pattern: Pattern, *, page: int, page_size: int,
         raise BadQuery(f"page: this fragment has {last} page{'s' if last > 1 else ''} of {page_size} triples",
                        status=404)
     bindings = pattern.bindings()
-    rows = store.select(_PAGE % (page_size, (page - 1) * page_size), bindings).rows
+    rows = store.select(paged("fragment-page", limit=page_size, offset=(page - 1) * page_size), bindings).rows
     triples = [(r.get("s", bindings.get("s")), r.get("p", bindings.get("p")), r.get("o", bindings.get("o")))
                for r in rows]
     return Fragment(pattern, page, page_size, total, triples)  # type: ignore[arg-type]

@@ -3,7 +3,7 @@
 The engines behind the endpoint have sharp edges: a query nested a few thousand groups deep
 crashes pyoxigraph's process, and rdflib's (recursive) parser overflows Python's stack well
 before that.  So nothing here parses SPARQL recursively: one linear lexical scan (strings,
-IRIs and comments skipped, by ``kg.query.lexer``) yields the query form, whether it is an update, how deep its
+IRIs and comments skipped, by ``kg.sparql.lexer``) yields the query form, whether it is an update, how deep its
 brackets nest, how many triple patterns it holds, which ``SERVICE`` endpoints it names and
 whether it carries its own ``FROM``/``FROM NAMED`` clauses.  :func:`check` turns those facts
 into refusals (``BadQuery`` with status 400 or 413); the engine still decides whether the
@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 from kg.errors import BadQuery
-from kg.query.lexer import TERMS, Token, iri_value, tokens
+from kg.sparql.lexer import TERMS, Token, iri_value, tokens
 
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 # Keywords of SPARQL 1.1 Update that no query may contain (https://www.w3.org/TR/sparql11-update/).

@@ -7,6 +7,8 @@ them as ``bindings`` to the store (``kg.store.interface.Store``), which binds th
 
 >>> "CONSTRUCT" in internal_query("all-triples")
 True
+>>> paged("fragment-page", limit=10, offset=20).splitlines()[-1]
+'LIMIT 10 OFFSET 20'
 >>> internal_query("../forces")
 Traceback (most recent call last):
 ...
@@ -36,3 +38,14 @@ def internal_query(name: str) -> str:
 def internal_names() -> list[str]:
     """The names of every internal query."""
     return sorted(p.stem for p in (queries_dir() / FOLDER).glob("*.rq"))
+
+
+def paged(name: str, *, limit: int, offset: int) -> str:
+    """The internal query ``name`` with a ``LIMIT``/``OFFSET`` clause, for reading its answer a page at a time.
+
+    SPARQL has no variable for either number, so the two are written as numerals: whole numbers, checked here
+    (``ValueError`` for anything else), and the only text ever added to an internal query.
+    """
+    if type(limit) is not int or type(offset) is not int or limit < 0 or offset < 0:
+        raise ValueError(f"a page needs whole numbers, not limit={limit!r}, offset={offset!r}")
+    return f"{internal_query(name).rstrip()}\nLIMIT {limit} OFFSET {offset}"

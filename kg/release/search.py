@@ -34,9 +34,11 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from kg.errors import BadQuery, QueryTimeout
-from kg.namespaces import ANALYTICS_GRAPH, ID, PEEL, doc_path
+from kg.namespaces import ANALYTICS_GRAPH, ID, ORG, PEEL, SKOS, doc_path
+from kg.query.internal import internal_query
 from kg.store.loaded import LoadedStore
 from kg.store.local import Store
+from kg.terms import WELL_KNOWN
 
 if TYPE_CHECKING:
     from kg.release.built import Built
@@ -58,25 +60,8 @@ CREATE VIRTUAL TABLE entry USING fts5(
 );
 CREATE VIRTUAL TABLE name USING fts5(label, tokenize = 'porter unicode61 remove_diacritics 2', prefix = '2 3 4');
 """
-_PREFIXES = """PREFIX peel: <https://w3id.org/peelkg/def/peel#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-"""
-_TYPES = "SELECT DISTINCT ?s ?type ?derived WHERE { GRAPH ?g { ?s a ?type } FILTER(?g != ?derived) }"
-_CLASS_LABELS = _PREFIXES + "SELECT ?type ?label WHERE { ?type a owl:Class ; rdfs:label ?label }"
-_LABELS = _PREFIXES + ("SELECT DISTINCT ?s ?p ?label WHERE { ?s ?p ?label "
-                       "VALUES ?p { skos:prefLabel rdfs:label dcterms:title } }")
-_TEXTS = _PREFIXES + """SELECT DISTINCT ?s ?text WHERE {
-  { ?s peel:text|skos:altLabel|skos:hiddenLabel|skos:definition|rdfs:comment|peel:policeUkId|peel:onsCode ?text }
-  UNION { ?s peel:grade/skos:prefLabel ?text }
-}"""
-_CONTEXTS = _PREFIXES + "SELECT DISTINCT ?s ?context WHERE { ?s peel:text ?t ; peel:inspection/rdfs:label ?context }"
 # Labels of the classes the vocabulary graph does not label (it labels every peel: class).
-_OTHER_CLASSES = {"http://www.w3.org/2004/02/skos/core#ConceptScheme": "List of terms",
-                  "http://www.w3.org/2004/02/skos/core#Concept": "Term",
-                  "http://www.w3.org/ns/org#Organization": "Organisation"}
+_OTHER_CLASSES = {str(c): WELL_KNOWN[str(c)] for c in (SKOS.ConceptScheme, SKOS.Concept, ORG.Organization)}
 _LABEL_ORDER = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2000/01/rdf-schema#label",
                 "http://purl.org/dc/terms/title")
 
@@ -92,15 +77,15 @@ class _Entry:
 
 def _entries(store: Store) -> dict[str, _Entry]:
     entries: dict[str, _Entry] = {}
-    for row in store.select(_TYPES, {"derived": ANALYTICS_GRAPH}):
+    for row in store.select(internal_query("search-types"), {"derived": ANALYTICS_GRAPH}):
         iri = str(row["s"])
         if iri.startswith(str(ID)) and "#" not in iri:
             entries.setdefault(iri, _Entry(iri, [])).types.append(str(row["type"]))
-    for row in store.select(_LABELS):
+    for row in store.select(internal_query("search-labels")):
         entry, rank = entries.get(str(row["s"])), _LABEL_ORDER.index(str(row["p"]))
         if entry and rank < entry.label_rank:
             entry.label, entry.label_rank = str(row["label"]), rank
-    for row in store.select(_TEXTS):
+    for row in store.select(internal_query("search-texts")):
         entry = entries.get(str(row["s"]))
         if entry:
             entry.texts = [*(entry.texts or []), str(row["text"])]
@@ -121,8 +106,9 @@ def local_name(iri: str) -> str:
 def build_index(store: Store, path: Path) -> int:
     """Write the index of ``store``'s entities to a new SQLite file at ``path``; return the entry count."""
     entries = _entries(store)
-    class_labels = {**_OTHER_CLASSES, **{str(r["type"]): str(r["label"]) for r in store.select(_CLASS_LABELS)}}
-    contexts = {str(r["s"]): str(r["context"]) for r in store.select(_CONTEXTS)}
+    labelled = store.select(internal_query("search-class-labels"))
+    class_labels = {**_OTHER_CLASSES, **{str(r["type"]): str(r["label"]) for r in labelled}}
+    contexts = {str(r["s"]): str(r["context"]) for r in store.select(internal_query("search-contexts"))}
     rows: list[tuple[int, str, str, str, str, str]] = []
     for entry in sorted(entries.values(), key=lambda e: e.iri):
         main = _main_type(entry.types)

@@ -53,6 +53,7 @@ from kg.namespaces import (
     organisation_iri,
 )
 from kg.query.fragments import SPEC as TPF_SPEC
+from kg.query.internal import internal_query
 from kg.release.canonical import canonical_turtle
 from kg.release.dumps import DOWNLOADS, Download, download, read_checksums
 from kg.release.history import YEARS, describe_versions, release_time
@@ -127,21 +128,14 @@ class Statistics:
     examples: list[str] = field(default_factory=list)
 
 
-_COUNT = {
-    "triples": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
-    "distinct_triples": "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }",
-    "subjects": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }",
-    "objects": "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }",
-    "properties": "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }",
+_COUNTS = {  # Statistics field → the internal query that counts it
+    "triples": "void-triples",
+    "distinct_triples": "void-distinct-triples",
+    "subjects": "void-subjects",
+    "objects": "void-objects",
+    "properties": "void-properties",
 }
-_ENTITIES = ("SELECT ?space (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER(isIRI(?s) && "
-             "STRSTARTS(STR(?s), ?space)) } GROUP BY ?space")
-_CLASSES = "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class"
-_PROPERTIES = "SELECT ?p (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?p"
-_LINKS = ("SELECT ?p ?space (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?o) && "
-          "STRSTARTS(STR(?o), ?space)) } GROUP BY ?p ?space")
 _YEARS = YEARS  # kg.release.history records each version's years with the same query
-_EXAMPLE = "SELECT ?type ?s WHERE { ?s a ?type } ORDER BY ?s LIMIT 1"
 
 
 def _int(row: dict[str, Any], name: str) -> int:
@@ -151,20 +145,20 @@ def _int(row: dict[str, Any], name: str) -> int:
 def statistics(store: Store) -> Statistics:
     """Count what VoID states, by SPARQL on ``store`` (see the module docstring for what each counts)."""
     stats = Statistics()
-    for name, query in _COUNT.items():
-        setattr(stats, name, _int(store.select(query).rows[0], "n"))
+    for name, query in _COUNTS.items():
+        setattr(stats, name, _int(store.select(internal_query(query)).rows[0], "n"))
     space = Literal(str(ID))
-    stats.entities = sum(_int(r, "n") for r in store.select(_ENTITIES, {"space": space}))
-    stats.classes = {str(r["class"]): _int(r, "n") for r in store.select(_CLASSES)}
-    stats.property_triples = {str(r["p"]): _int(r, "n") for r in store.select(_PROPERTIES)}
+    stats.entities = sum(_int(r, "n") for r in store.select(internal_query("void-entities"), {"space": space}))
+    stats.classes = {str(r["class"]): _int(r, "n") for r in store.select(internal_query("void-classes"))}
+    stats.property_triples = {str(r["p"]): _int(r, "n") for r in store.select(internal_query("void-property-triples"))}
     for link in LINKSETS:
-        rows = store.select(_LINKS, {"p": link.predicate, "space": Literal(link.space)}).rows
+        rows = store.select(internal_query("void-links"), {"p": link.predicate, "space": Literal(link.space)}).rows
         stats.links[link.name] = sum(_int(r, "n") for r in rows)
     years = store.select(_YEARS).rows
     if years and "first" in years[0]:
         stats.years = (int(years[0]["first"]), int(years[0]["last"]))
     for cls in (PEEL.Force, PEEL.Inspection, PEEL.AreaForImprovement):
-        stats.examples += [str(r["s"]) for r in store.select(_EXAMPLE, {"type": cls})]
+        stats.examples += [str(r["s"]) for r in store.select(internal_query("void-example"), {"type": cls})]
     return stats
 
 

@@ -15,15 +15,14 @@ Two backends implement it, local and remote alike: the release's embedded pyoxig
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph
 
 from kg.query.execute import Answer, Job
-
-Term = URIRef | Literal | BNode
+from kg.sparql.binding import Term
 
 
 @dataclass(frozen=True)
@@ -54,7 +53,11 @@ class Store(Protocol):
 
     def query(self, query: str, bindings: Mapping[str, Term] | None = None) -> QueryOutcome: ...
 
-    def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> SelectResult: ...
+    def select(self, query: str, bindings: Mapping[str, Term] | None = None, *,
+               values: Mapping[str, Sequence[Term]] | None = None) -> SelectResult:
+        """Rows of a SELECT query; ``values`` gives a variable many values at once (a ``VALUES`` block built from
+        the terms, never from text), ``bindings`` one each."""
+        ...
 
     def ask(self, query: str, bindings: Mapping[str, Term] | None = None) -> bool: ...
 

@@ -4,14 +4,15 @@ the other backend is a remote SPARQL 1.1 endpoint, ``kg.store.remote``).
 Queries take ``bindings``: values for variables, never pasted into the query text (a bound
 variable of a SELECT query must be projected, as SEP-0007 substitution requires).  The
 embedded store passes them to the engine as substitutions; the remote store sends them as a
-``VALUES`` block of properly serialised terms.  The default graph is the union of the
-named graphs.
+``VALUES`` block of properly serialised terms.  ``select`` also takes ``values``, many values a
+variable, which both stores carry as ``VALUES`` blocks built from terms (``kg.sparql.binding``).
+The default graph is the union of the named graphs.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -20,6 +21,7 @@ from rdflib.term import Node
 
 from kg.errors import BadQuery, damaged_store, reports_damage
 from kg.query.execute import Answer, Job, execute
+from kg.sparql.binding import bind_many
 from kg.store.interface import QueryOutcome, Runner, SelectResult, Store, Term
 
 
@@ -99,9 +101,10 @@ class LocalStore:
                 return bool(result)
             return self._graph(result)  # type: ignore[arg-type]
 
-    def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> SelectResult:
+    def select(self, query: str, bindings: Mapping[str, Term] | None = None, *,
+               values: Mapping[str, Sequence[Term]] | None = None) -> SelectResult:
         with self._reading():
-            result = self._run(query, bindings)
+            result = self._run(bind_many(query, values), bindings)
             if not isinstance(result, ox.QuerySolutions):
                 raise BadQuery("not a SELECT query")
             return self._rows(result)

@@ -6,9 +6,10 @@
   DESCRIBE; plain literals come back typed ``xsd:string``, as the embedded store gives them;
 - ``bindings`` are values, never query text: they travel as one ``VALUES`` row of
   N-Triples-serialised terms placed first in the query's outermost ``WHERE`` group (or,
-  for a query without one, as its trailing ``VALUES`` clause).  That is how the embedded
+  for a query without one, as its trailing ``VALUES`` clause; ``kg.sparql.binding``).  That is how the embedded
   store evaluates substitutions too: the bound values join the top-level pattern, filters
   of that group see them, and sub-queries that do not project a variable keep their own;
+  ``values`` (many values a variable, for ``select``) travel as ``VALUES`` blocks, on both stores alike;
 - the default graph must be the union of the named graphs, as it is for the embedded store:
   configure the server so (Oxigraph ``--union-default-graph``; Fuseki ``unionDefaultGraph``).
 
@@ -43,105 +44,13 @@ from kg import __version__
 from kg.errors import BadQuery, QueryTimeout, StoreUnavailable
 from kg.formats import N_TRIPLES as N_TRIPLES_FORMAT
 from kg.formats import SPARQL_JSON
-from kg.query.lexer import tokens
+from kg.sparql.binding import bind_many, bind_values, query_form
 from kg.store.interface import QueryOutcome, Runner, SelectResult, Term
 from kg.store.local import to_rdflib
 
-FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 RESULTS_JSON = SPARQL_JSON.media_type
 N_TRIPLES = N_TRIPLES_FORMAT.media_type
 MESSAGE_LIMIT = 300  # characters of a server's error message passed on to the user
-
-_IRI_SAFE = re.compile(r'^[^<>"{}|^`\\\x00-\x20]*$')
-
-
-def query_form(query: str) -> str:
-    """SELECT, CONSTRUCT, DESCRIBE or ASK; ``BadQuery`` for anything else (updates included)."""
-    for tok in tokens(query):
-        if tok.kind != "word" or tok.keyword in ("BASE", "PREFIX"):
-            continue
-        if tok.keyword in FORMS:
-            return tok.keyword
-        break
-    raise BadQuery("not a SPARQL query: expected SELECT, CONSTRUCT, DESCRIBE or ASK")
-
-
-def _where_group(query: str, form: str) -> int | None:
-    """Offset just inside the ``{`` that opens the outermost WHERE group, or None if there is none."""
-    started, depth, parens, template_done = False, 0, 0, form != "CONSTRUCT"
-    for tok in tokens(query):
-        text, end = tok.text, tok.end
-        if not started:
-            started = tok.keyword == form
-            continue
-        if tok.keyword == "WHERE" and not template_done:
-            return None  # CONSTRUCT WHERE { triples }: the short form admits no VALUES inside
-        if text == "(":
-            parens += 1
-        elif text == ")":
-            parens -= 1
-        elif text == "{" and parens == 0:
-            if template_done and depth == 0:
-                return end
-            depth += 1
-        elif text == "}" and parens == 0:
-            depth -= 1
-            template_done = template_done or depth == 0
-    return None
-
-
-def _projected(query: str) -> set[str] | None:
-    """The variables a SELECT query projects (None for ``SELECT *``)."""
-    started, parens, after_as, names = False, 0, False, set()
-    for tok in tokens(query):
-        text = tok.text
-        if not started:
-            started = tok.keyword == "SELECT"
-            continue
-        if parens == 0 and (text == "{" or tok.keyword in ("WHERE", "FROM")):
-            break
-        if text == "*" and parens == 0:
-            return None
-        parens += (text == "(") - (text == ")")
-        if tok.kind == "var" and (parens == 0 or after_as):
-            names.add(text[1:])
-        after_as = tok.keyword == "AS"
-    return names
-
-
-def term_text(name: str, value: Term) -> str:
-    """The N-Triples form of a bound value; ``BadQuery`` for what a VALUES block cannot carry."""
-    if isinstance(value, BNode):
-        raise BadQuery(f"variable ?{name}: a blank node cannot be bound on a remote store")
-    if isinstance(value, URIRef) and not _IRI_SAFE.match(str(value)):
-        raise BadQuery(f"variable ?{name}: {str(value)[:80]!r} is not an IRI")
-    if not isinstance(value, URIRef | Literal):
-        raise BadQuery(f"variable ?{name}: {type(value).__name__} is not an RDF term")
-    return value.n3()
-
-
-def bind_values(query: str, bindings: Mapping[str, Term] | None) -> str:
-    """``query`` with ``bindings`` as one VALUES row (see the module docstring for where it goes)."""
-    if not bindings:
-        return query
-    for name in bindings:
-        if not re.fullmatch(r"\w+", name):
-            raise BadQuery(f"{name!r} is not a variable name")
-    names = sorted(bindings)
-    form = query_form(query)
-    projected = _projected(query) if form == "SELECT" else None
-    unselected = [n for n in names if projected is not None and n not in projected]
-    if unselected:
-        raise BadQuery(f"variable ?{unselected[0]} is bound, so the SELECT clause must name it")
-    block = "VALUES ({}) {{ ({}) }}".format(
-        " ".join("?" + n for n in names), " ".join(term_text(n, bindings[n]) for n in names)
-    )
-    at = _where_group(query, form)
-    if at is None:
-        if any(tok.keyword == "VALUES" for tok in tokens(query)):
-            raise BadQuery("cannot bind values in a query without a WHERE group that has its own VALUES clause")
-        return f"{query.rstrip()}\n{block}"
-    return f"{query[:at]} {block}{query[at:]}"
 
 
 def _term(value: Mapping[str, str]) -> Term:
@@ -248,10 +157,11 @@ class RemoteStore:
             return self.ask(query, bindings)
         return self.construct(query, bindings)
 
-    def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> SelectResult:
+    def select(self, query: str, bindings: Mapping[str, Term] | None = None, *,
+               values: Mapping[str, Sequence[Term]] | None = None) -> SelectResult:
         if query_form(query) != "SELECT":
             raise BadQuery("not a SELECT query")
-        parsed = self._results(bind_values(query, bindings))
+        parsed = self._results(bind_values(bind_many(query, values), bindings))
         variables = list(parsed.get("head", {}).get("vars", []))
         rows = [
             {name: _term(value) for name, value in solution.items() if name in variables}

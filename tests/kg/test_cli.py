@@ -14,6 +14,7 @@ import pytest
 
 Run = Callable[..., CompletedProcess[str]]
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "corpus"
+NORFOLK_2016 = ("--param", "force=norfolk", "--param", "year=2016")
 
 
 def rows(result: CompletedProcess[str]) -> list[dict[str, str]]:
@@ -31,20 +32,7 @@ def test_build_then_validate_exits_zero(peelkg: Run, tmp_path: Path) -> None:
 
 
 def test_judgements_of_norfolk_2016_from_text_and_reference(peelkg: Run, data_dir: Path) -> None:
-    result = rows(
-        peelkg(
-            "query",
-            "judgements",
-            "--param",
-            "force=norfolk",
-            "--param",
-            "year=2016",
-            "--data",
-            str(data_dir),
-            "--format",
-            "csv",
-        )
-    )
+    result = rows(peelkg("query", "judgements", *NORFOLK_2016, "--data", str(data_dir), "--format", "csv"))
     assert list(rows(peelkg("query", "judgements", "--data", str(data_dir)))[0]) == [
         "force",
         "year",
@@ -73,18 +61,7 @@ def test_judgements_of_norfolk_2016_from_text_and_reference(peelkg: Run, data_di
 
 
 def test_areas_for_improvement_of_norfolk_2016(peelkg: Run, data_dir: Path) -> None:
-    result = rows(
-        peelkg(
-            "query",
-            "areas-for-improvement",
-            "--param",
-            "force=norfolk",
-            "--param",
-            "year=2016",
-            "--data",
-            str(data_dir),
-        )
-    )
+    result = rows(peelkg("query", "areas-for-improvement", *NORFOLK_2016, "--data", str(data_dir)))
     assert list(result[0]) == ["force", "year", "pillar", "question", "text", "themes"]
     assert len(result) == 8
     assert all(r["themes"] for r in result)

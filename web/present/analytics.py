@@ -18,104 +18,14 @@ from typing import Any
 from rdflib import URIRef
 
 from kg.analytics.facts import local_name, slug_of
-from kg.namespaces import ANALYTICS_GRAPH, ID, doc_path, sparql_prefixes
+from kg.namespaces import ID, doc_path
 from kg.query.canned import get_query
+from kg.query.internal import internal_query
 from kg.store.local import Store
 from web.present.charts import GRADE_COLOURS, NetNode, Series, grade_timeline, network, stacked_bars
 
 MAX_NETWORK_NODES = 40
 CHANGE_COLOURS = {"improved": "#1b7837", "stable": "#bbbbbb", "declined": "#b2182b"}
-
-_P = sparql_prefixes() + f"PREFIX a: <{ANALYTICS_GRAPH}>\n"
-_LABEL = """
-  OPTIONAL { ?{v} a peel:Force ; skos:altLabel ?{v}Alt }
-  OPTIONAL { ?{v} skos:prefLabel ?{v}Pref }
-  OPTIONAL { ?{v} rdfs:label ?{v}Rdfs }
-  BIND(COALESCE(?{v}Alt, ?{v}Pref, ?{v}Rdfs, STR(?{v})) AS ?{v}Label)
-"""
-
-
-def _label(var: str) -> str:
-    return _LABEL.replace("{v}", var)
-
-
-DISTRIBUTION = _P + """
-SELECT ?year ?pillarLabel ?gradeLabel ?rank ?count WHERE {
-  GRAPH a: { ?c a peel:GradeCount ; peel:ofYear ?year ; peel:ofPillar ?p ; peel:ofGrade ?g ;
-             peel:judgementCount ?count }
-  ?p skos:prefLabel ?pillarLabel . ?g skos:prefLabel ?gradeLabel ; peel:rank ?rank .
-} ORDER BY ?year ?pillarLabel DESC(?rank)
-"""
-
-CHANGES_BY_YEAR = _P + """
-SELECT ?fromYear ?toYear ?change (COUNT(?c) AS ?count) WHERE {
-  GRAPH a: { ?c a peel:GradeChange ; peel:fromJudgement ?from ; peel:toJudgement ?to ; peel:change ?d }
-  ?from peel:year ?fromYear . ?to peel:year ?toYear . ?d skos:prefLabel ?change .
-} GROUP BY ?fromYear ?toYear ?change ORDER BY ?fromYear ?toYear ?change
-"""
-
-NODES = _P + """
-SELECT ?net ?member ?memberLabel ?degree ?weighted ?centrality ?betweenness ?community WHERE {
-  GRAPH a: { ?node peel:inNetwork ?net ; peel:represents ?member ; peel:degree ?degree ;
-             peel:weightedDegree ?weighted ; peel:degreeCentrality ?centrality ;
-             peel:betweennessCentrality ?betweenness ; peel:community ?community }
-""" + _label("member") + "} ORDER BY DESC(?weighted) ?memberLabel"
-
-LINKS = _P + """
-SELECT ?net ?a ?b ?weight WHERE {
-  GRAPH a: { ?l peel:inNetwork ?net ; peel:linkEnd ?a , ?b ; peel:weight ?weight . FILTER(STR(?a) < STR(?b)) }
-}
-"""
-
-FORCE_GRADES = _P + """
-SELECT ?f ?year ?pillarLabel ?gradeLabel ?rank WHERE {
-  ?j a peel:Judgement ; peel:force ?f ; peel:year ?year ; peel:pillar ?p ; peel:question/peel:questionNumber 0 ;
-     peel:grade ?g .
-  ?p skos:prefLabel ?pillarLabel . ?g skos:prefLabel ?gradeLabel ; peel:rank ?rank .
-} ORDER BY ?pillarLabel ?year
-"""
-
-FORCE_NAME = _P + "SELECT ?f ?name WHERE { ?f a peel:Force ; rdfs:label ?name }"
-
-SCALE = _P + """
-SELECT DISTINCT ?f ?rank ?gradeLabel WHERE {
-  ?j a peel:Judgement ; peel:force ?f ; peel:grade/skos:inScheme ?scheme .
-  ?g skos:inScheme ?scheme ; peel:rank ?rank ; skos:prefLabel ?gradeLabel .
-} ORDER BY DESC(?rank)
-"""
-
-SIMILAR = _P + """
-SELECT ?f ?other ?otherLabel ?score ?gradeSimilarity ?themeSimilarity ?shared WHERE {
-  GRAPH a: { ?s a peel:ForceSimilarity ; peel:ofForce ?f ; peel:similarForce ?other ; peel:score ?score ;
-             peel:neighbourRank ?rank ; peel:sharedJudgements ?shared .
-             OPTIONAL { ?s peel:gradeSimilarity ?gradeSimilarity }
-             OPTIONAL { ?s peel:themeSimilarity ?themeSimilarity } }
-""" + _label("other") + "} ORDER BY ?rank"
-
-THEME_STATEMENTS = _P + """
-SELECT ?t ?year (COUNT(DISTINCT ?s) AS ?statements) (COUNT(DISTINCT ?f) AS ?forces) WHERE {
-  ?s peel:theme ?t ; peel:force ?f ; peel:inspection/peel:year ?year .
-} GROUP BY ?t ?year ORDER BY ?year
-"""
-
-METHODS = _P + """
-SELECT ?activity ?label ?description WHERE {
-  GRAPH a: { a: prov:wasGeneratedBy ?activity . ?activity rdfs:label ?label ; dcterms:description ?description }
-} ORDER BY ?label
-"""
-
-QUESTION_GRADES = _P + """
-SELECT ?q ?gradeLabel ?rank (COUNT(DISTINCT ?j) AS ?count) WHERE {
-  ?j a peel:Judgement ; peel:question ?q ; peel:grade ?g . ?g skos:prefLabel ?gradeLabel ; peel:rank ?rank .
-} GROUP BY ?q ?gradeLabel ?rank ORDER BY DESC(?rank)
-"""
-
-QUESTION_CHANGES = _P + """
-SELECT ?q ?change (COUNT(?c) AS ?count) WHERE {
-  GRAPH a: { ?c a peel:GradeChange ; peel:toJudgement ?j ; peel:change ?d }
-  ?j peel:question ?q . ?d skos:prefLabel ?change .
-} GROUP BY ?q ?change ORDER BY ?change
-"""
 
 
 def _int(value: Any) -> int:
@@ -132,10 +42,11 @@ def _network(store: Store, name: str, chart_id: str, title: str, focus: URIRef |
         {"iri": str(r["member"]), "label": str(r["memberLabel"]), "degree": _int(r["degree"]),
          "weighted": _int(r["weighted"]), "centrality": _float(r["centrality"]),
          "betweenness": _float(r["betweenness"]), "community": _int(r["community"])}
-        for r in store.select(NODES, {"net": net})
+        for r in store.select(internal_query("analytics-nodes"), {"net": net})
     ]
     nodes = list({n["iri"]: n for n in nodes}.values())
-    links = [(str(r["a"]), str(r["b"]), _int(r["weight"])) for r in store.select(LINKS, {"net": net})]
+    links = [(str(r["a"]), str(r["b"]), _int(r["weight"]))
+             for r in store.select(internal_query("analytics-links"), {"net": net})]
     if focus is not None:
         keep = {str(focus)} | {a for a, b, _ in links if b == str(focus)} | {b for a, b, _ in links if a == str(focus)}
         nodes = [n for n in nodes if n["iri"] in keep]
@@ -159,7 +70,7 @@ def overview(store: Store) -> dict[str, Any]:
     """Data of the ``/analytics`` page."""
     rows: dict[str, list[tuple[str, int]]] = defaultdict(list)
     table = []
-    for r in store.select(DISTRIBUTION):
+    for r in store.select(internal_query("analytics-distribution")):
         key = f"{r['year']} {r['pillarLabel']}"
         rows[key].append((str(r["gradeLabel"]), _int(r["count"])))
         table.append({"year": _int(r["year"]), "pillar": str(r["pillarLabel"]), "grade": str(r["gradeLabel"]),
@@ -170,7 +81,7 @@ def overview(store: Store) -> dict[str, Any]:
         "the table that follows gives the counts.", list(rows.items()), GRADE_COLOURS) if rows else ""
     changes: dict[str, list[tuple[str, int]]] = defaultdict(list)
     change_table = []
-    for r in store.select(CHANGES_BY_YEAR):
+    for r in store.select(internal_query("analytics-changes-by-year")):
         key = f"{r['fromYear']} to {r['toYear']}"
         changes[key].append((str(r["change"]), _int(r["count"])))
         change_table.append({"from": _int(r["fromYear"]), "to": _int(r["toYear"]), "change": str(r["change"]),
@@ -188,7 +99,7 @@ def overview(store: Store) -> dict[str, Any]:
         "partners": _network(store, "partners", "chart-partners", "Forces and the organisations their reports name"),
         "themes": _network(store, "themes", "chart-themes", "Themes tagged on the same statements"),
         "methods": [{"iri": str(r["activity"]), "label": str(r["label"]), "description": str(r["description"])}
-                    for r in store.select(METHODS)],
+                    for r in store.select(internal_query("analytics-methods"))],
     }
 
 
@@ -197,20 +108,21 @@ def force_analytics(store: Store, force: URIRef) -> dict[str, Any] | None:
     grades: list[dict[str, Any]] = [
         {"year": _int(r["year"]), "pillar": str(r["pillarLabel"]), "grade": str(r["gradeLabel"]),
          "rank": _int(r["rank"])}
-        for r in store.select(FORCE_GRADES, {"f": force})
+        for r in store.select(internal_query("analytics-force-grades"), {"f": force})
     ]
     similar = [
         {"iri": str(r["other"]), "label": str(r["otherLabel"]), "score": _float(r["score"]),
          "grade_similarity": _float(r["gradeSimilarity"]) if "gradeSimilarity" in r else None,
          "theme_similarity": _float(r["themeSimilarity"]) if "themeSimilarity" in r else None,
          "shared": _int(r["shared"])}
-        for r in store.select(SIMILAR, {"f": force})
+        for r in store.select(internal_query("analytics-similar"), {"f": force})
     ]
     if not grades and not similar:
         return None
     query = get_query("grade-changes")
     changes = [{k: str(v) for k, v in r.items()} for r in store.select(query.bind({"force": slug_of(force)}))]
-    levels = [(_int(r["rank"]), str(r["gradeLabel"])) for r in store.select(SCALE, {"f": force})]
+    levels = [(_int(r["rank"]), str(r["gradeLabel"]))
+              for r in store.select(internal_query("analytics-scale"), {"f": force})]
     series: dict[str, dict[int, int]] = defaultdict(dict)
     for g in grades:
         series[g["pillar"]][g["year"]] = g["rank"]
@@ -218,7 +130,7 @@ def force_analytics(store: Store, force: URIRef) -> dict[str, Any] | None:
     name = slug_of(force)
     charts = [grade_timeline(f"chart-grades-{name}-{i}", Series(label, points), levels, years)
               for i, (label, points) in enumerate(sorted(series.items()), 1)] if levels else []
-    names = store.select(FORCE_NAME, {"f": force}).rows
+    names = store.select(internal_query("analytics-force-name"), {"f": force}).rows
     return {"name": str(names[0]["name"]) if names else slug_of(force), "grades": grades, "charts": charts,
             "changes": changes, "similar": similar, "years": years}
 
@@ -226,7 +138,7 @@ def force_analytics(store: Store, force: URIRef) -> dict[str, Any] | None:
 def theme_analytics(store: Store, theme: URIRef) -> dict[str, Any] | None:
     """Section of a theme page: statements per year and the themes it occurs with."""
     per_year = [{"year": _int(r["year"]), "statements": _int(r["statements"]), "forces": _int(r["forces"])}
-                for r in store.select(THEME_STATEMENTS, {"t": theme})]
+                for r in store.select(internal_query("analytics-theme-statements"), {"t": theme})]
     network_data = _network(store, "themes", f"chart-theme-{slug_of(theme)}", "Themes found on the same statements",
                             focus=theme)
     if not per_year and not network_data["nodes"]:
@@ -236,9 +148,10 @@ def theme_analytics(store: Store, theme: URIRef) -> dict[str, Any] | None:
 
 def question_analytics(store: Store, question: URIRef) -> dict[str, Any] | None:
     """Section of a question page: how forces were graded on it, and how their grades moved."""
-    grades = [(str(r["gradeLabel"]), _int(r["count"])) for r in store.select(QUESTION_GRADES, {"q": question})]
+    grades = [(str(r["gradeLabel"]), _int(r["count"]))
+              for r in store.select(internal_query("analytics-question-grades"), {"q": question})]
     changes = [{"change": str(r["change"]), "count": _int(r["count"])}
-               for r in store.select(QUESTION_CHANGES, {"q": question})]
+               for r in store.select(internal_query("analytics-question-changes"), {"q": question})]
     if not grades:
         return None
     chart = stacked_bars(

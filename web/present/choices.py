@@ -7,30 +7,31 @@ release holds, as (value to send, label to show) pairs, in label order (years ne
 
 from __future__ import annotations
 
-from kg.namespaces import sparql_prefixes
+from kg.namespaces import PEEL
+from kg.query.internal import internal_query
 from kg.store.local import Store
 from web.present.labels import fetch_texts, label_for
 
 Choice = tuple[str, str]  # value, label
 
-_OF_TYPE = {  # parameter type → the pattern that finds its entities (?e) — fixed text, chosen by key
-    "force": "?e a peel:Force .",
-    "pillar": "?j peel:pillar ?e .",
-    "theme": "?e a peel:Theme .",
-    "grade": "?j peel:grade ?e .",
-    "organisation": "?e a peel:PartnerOrganisation .",
+_OF_TYPE = {  # parameter type → the internal query that finds its entities (?e) and the value it binds
+    "force": ("choices-of-class", {"class": PEEL.Force}),
+    "pillar": ("choices-of-property", {"property": PEEL.pillar}),
+    "theme": ("choices-of-class", {"class": PEEL.Theme}),
+    "grade": ("choices-of-property", {"property": PEEL.grade}),
+    "organisation": ("choices-of-class", {"class": PEEL.PartnerOrganisation}),
 }
-_YEARS = sparql_prefixes() + "SELECT DISTINCT ?year WHERE { ?i a peel:Inspection ; peel:year ?year }"
 
 
 def choices(store: Store, kind: str) -> list[Choice]:
     """The values of parameter type ``kind`` in the release; empty for a type with no fixed set."""
     if kind == "year":
-        years = sorted({int(str(r["year"])) for r in store.select(_YEARS)}, reverse=True)
+        years = sorted({int(str(r["year"])) for r in store.select(internal_query("choices-years"))}, reverse=True)
         return [(str(y), str(y)) for y in years]
     if kind not in _OF_TYPE:
         return []
-    rows = store.select(sparql_prefixes() + f"SELECT DISTINCT ?e WHERE {{ {_OF_TYPE[kind]} FILTER(isIRI(?e)) }}")
+    name, bindings = _OF_TYPE[kind]
+    rows = store.select(internal_query(name), bindings)
     iris = [str(r["e"]) for r in rows]
     texts = fetch_texts(store, iris)
     found = [(iri.rstrip("/").rsplit("/", 1)[-1], label_for(iri, texts)) for iri in iris]

@@ -39,49 +39,13 @@ from kg.namespaces import (
     REFERENCE_GRAPH,
     SKOS,
     VOCABULARY_GRAPH,
-    sparql_prefixes,
 )
+from kg.query.internal import internal_query, paged
 from kg.store.local import Store, Term
 from web.present.labels import Texts, fetch_texts, label_for, value_text
 
 IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*(/[A-Za-z0-9][A-Za-z0-9._~-]*)*$")
 
-_OWN = """
-SELECT ?entity ?s ?p ?o ?g WHERE {
-  { GRAPH ?g { ?entity ?p ?o } }
-  UNION
-  { ?entity ?link ?s .
-    FILTER(isIRI(?s) && STRSTARTS(STR(?s), CONCAT(STR(?entity), "#")))
-    GRAPH ?g { ?s ?p ?o } }
-}
-"""
-_INCOMING = """
-SELECT DISTINCT ?entity ?idns ?s ?p WHERE {
-  ?s ?p ?entity .
-  FILTER(isIRI(?s) && !(STRSTARTS(STR(?s), ?idns) && CONTAINS(STR(?s), "#")))
-}
-ORDER BY ?p ?s
-LIMIT %d OFFSET %d
-"""
-_INCOMING_COUNT = """
-SELECT ?entity ?idns (COUNT(DISTINCT CONCAT(STR(?s), " ", STR(?p))) AS ?n) WHERE {
-  ?s ?p ?entity .
-  FILTER(isIRI(?s) && !(STRSTARTS(STR(?s), ?idns) && CONTAINS(STR(?s), "#")))
-}
-GROUP BY ?entity ?idns
-"""
-_REPORT_IN_GRAPH = sparql_prefixes() + """
-SELECT ?g ?report ?title ?url WHERE {
-  GRAPH ?g { ?report a peel:Report . OPTIONAL { ?report dcterms:title ?title } }
-  OPTIONAL { ?report dcterms:source ?url }
-}
-"""
-_REPORT = sparql_prefixes() + """
-SELECT ?report ?title ?url WHERE {
-  ?report dcterms:source ?url .
-  OPTIONAL { ?report dcterms:title ?title }
-}
-"""
 _HEAD_PROPERTIES = (str(SKOS.prefLabel), str(DCTERMS.title), "http://www.w3.org/2000/01/rdf-schema#label",
                     str(RDF.type))
 # Statements that record how the data was made (where a passage sits, which words matched a theme), not
@@ -221,11 +185,11 @@ def describe(store: Store, iri: URIRef, *, page: int = 1, page_size: int = 50) -
     if page < 1:
         raise NotFound(f"{_path(iri)} has no page {page}")
     binding: dict[str, Term] = {"entity": iri, "idns": Literal(str(ID))}
-    count_rows = store.select(_INCOMING_COUNT, binding).rows
+    count_rows = store.select(internal_query("entity-incoming-count"), binding).rows
     total = int(count_rows[0]["n"]) if count_rows else 0
     if page > 1 and (page - 1) * page_size >= total:
         raise NotFound(f"{_path(iri)} has no page {page} of incoming links")
-    incoming_rows = store.select(_INCOMING % (page_size, (page - 1) * page_size), binding).rows
+    incoming_rows = store.select(paged("entity-incoming", limit=page_size, offset=(page - 1) * page_size), binding).rows
     origins = _origins(store, graphs_of)
     mentioned = {str(t) for triple in graph for t in triple if isinstance(t, URIRef)}
     mentioned |= {str(r[k]) for r in incoming_rows for k in ("s", "p")}
@@ -280,7 +244,7 @@ def _own(store: Store, iri: URIRef) -> tuple[Graph, dict[Triple, set[str]]]:
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
     graphs_of: dict[Triple, set[str]] = defaultdict(set)
-    for row in store.select(_OWN, {"entity": iri}):
+    for row in store.select(internal_query("entity-own"), {"entity": iri}):
         subject = row.get("s", iri)
         triple = (subject, row["p"], row["o"])
         graph.add(triple)
@@ -295,7 +259,7 @@ def _origins(store: Store, graphs_of: dict[Triple, set[str]]) -> tuple[Origin, .
             counts[g] += 1
     reports: dict[str, tuple[str, str | None, str | None]] = {}
     for g in (g for g in counts if g.startswith(str(GRAPH["report/"]))):
-        for row in store.select(_REPORT_IN_GRAPH, {"g": URIRef(g)}):
+        for row in store.select(internal_query("entity-report-in-graph"), {"g": URIRef(g)}):
             title, url = row.get("title"), row.get("url")
             reports[g] = (str(row["report"]), str(title) if title else None, str(url) if url else None)
     named = {str(REFERENCE_GRAPH): "Reference data: forces and graded judgements",
@@ -323,7 +287,7 @@ def _provenance(store: Store, graph: Graph, iri: URIRef, origins: tuple[Origin, 
             if origin.report == str(report):
                 title, url = origin.label, origin.url
         if url is None:
-            rows = store.select(_REPORT, {"report": report})  # type: ignore[dict-item]
+            rows = store.select(internal_query("entity-report"), {"report": report})  # type: ignore[dict-item]
             if rows.rows:
                 url = str(rows.rows[0]["url"])
                 title = str(rows.rows[0]["title"]) if "title" in rows.rows[0] else None

@@ -2,9 +2,9 @@
 
 A label comes from the data when it has one (``skos:prefLabel``, then ``rdfs:label``, then
 ``dcterms:title``; English or untagged), else from ``WELL_KNOWN`` (the terms of W3C and
-community vocabularies the data reuses), else it is made from the IRI itself by
+community vocabularies the data reuses, ``kg.terms``), else it is made from the IRI itself by
 :func:`fallback_label`.  :func:`fetch_texts` reads labels and definitions of many IRIs in one
-query whose ``VALUES`` block holds the IRIs as serialised terms, never as raw text.
+query, the IRIs bound as its many values (``Store.select(…, values=…)``), never pasted into its text.
 
 >>> fallback_label("https://w3id.org/peelkg/def/peel#startOffset")
 'start offset'
@@ -23,98 +23,19 @@ from urllib.parse import unquote
 
 from rdflib import Literal, URIRef
 
-from kg.namespaces import (
-    BASE,
-    DCAT,
-    DCTERMS,
-    FOAF,
-    ONS_GEOGRAPHY,
-    ORG,
-    OWL,
-    PEEL,
-    POLICE_UK_FORCE,
-    PROV,
-    RDF,
-    RDFS,
-    SKOS,
-    VOID,
-)
-from kg.store.local import Store
+from kg.namespaces import BASE, DCTERMS, ONS_GEOGRAPHY, PEEL, POLICE_UK_FORCE, RDFS, SKOS
+from kg.query.internal import internal_query
+from kg.sparql.binding import bindable_iri
+from kg.store.local import Store, Term
+from kg.terms import WELL_KNOWN
 
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
-
-WELL_KNOWN: dict[str, str] = {
-    str(k): v
-    for k, v in {
-        RDF.type: "type",
-        RDFS.label: "label",
-        RDFS.comment: "comment",
-        RDFS.seeAlso: "see also",
-        RDFS.isDefinedBy: "defined by",
-        RDFS.subClassOf: "subclass of",
-        RDFS.domain: "domain",
-        RDFS.range: "range",
-        SKOS.prefLabel: "name",
-        SKOS.altLabel: "also known as",
-        SKOS.hiddenLabel: "hidden label",
-        SKOS.definition: "definition",
-        SKOS.scopeNote: "scope note",
-        SKOS.note: "note",
-        SKOS.notation: "notation",
-        SKOS.inScheme: "in scheme",
-        SKOS.topConceptOf: "top concept of",
-        SKOS.hasTopConcept: "top concept",
-        SKOS.broader: "broader",
-        SKOS.narrower: "narrower",
-        SKOS.related: "related",
-        SKOS.exactMatch: "same as (exact match)",
-        SKOS.closeMatch: "close match",
-        SKOS.broadMatch: "broader match",
-        SKOS.narrowMatch: "narrower match",
-        SKOS.relatedMatch: "related match",
-        SKOS.Concept: "Term",  # plain words: "concept" and "concept scheme" are SKOS's own
-        SKOS.ConceptScheme: "List of terms",
-        DCTERMS.title: "title",
-        DCTERMS.description: "description",
-        DCTERMS.source: "source",
-        DCTERMS.issued: "published",
-        DCTERMS.modified: "last updated",
-        DCTERMS.created: "created",
-        DCTERMS.publisher: "publisher",
-        DCTERMS.creator: "creator",
-        DCTERMS.license: "licence",
-        DCTERMS.spatial: "area (ONS geography)",
-        DCTERMS.subject: "subject",
-        OWL.sameAs: "same as",
-        OWL.Ontology: "Ontology",
-        OWL.Class: "Class",
-        OWL.ObjectProperty: "Object property",
-        OWL.DatatypeProperty: "Data property",
-        PROV.wasDerivedFrom: "derived from",
-        PROV.Entity: "Entity",
-        PROV.Activity: "Activity",
-        ORG.Organization: "Organisation",
-        FOAF.Organization: "Organisation",
-        FOAF.Document: "Document",
-        DCAT.Dataset: "Dataset",
-        DCAT.Distribution: "Distribution",
-        VOID.Dataset: "Dataset",
-    }.items()
-}
 
 # A statement quoted from a report has no label: the start of its text stands in for one.
 LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label, DCTERMS.title, PEEL.text)
 EXCERPT = 90
 DEFINITION_PROPERTIES = (SKOS.definition, DCTERMS.description, RDFS.comment)
 
-_TEXTS_QUERY = """
-SELECT ?iri ?property ?value WHERE {
-  VALUES ?iri { %s }
-  VALUES ?property { %s }
-  ?iri ?property ?value .
-  FILTER(isLiteral(?value) && (LANG(?value) = "" || LANGMATCHES(LANG(?value), "en")))
-}
-"""
 _CHUNK = 200
 
 
@@ -149,14 +70,15 @@ def _rank(prop: str, value: Literal) -> tuple[int, int]:
 
 
 def fetch_texts(store: Store, iris: Iterable[str]) -> dict[str, Texts]:
-    """Labels and definitions the store holds for ``iris`` (IRIs it has none for are left out)."""
-    wanted = sorted({i for i in iris if i})
+    """Labels and definitions the store holds for ``iris`` (IRIs it has none for are left out, as are texts that
+    cannot be IRIs: no store holds them)."""
+    wanted = sorted({i for i in iris if i and bindable_iri(i)})
     found: dict[str, dict[str, tuple[tuple[int, int], str]]] = {}
-    properties = " ".join(p.n3() for p in (*LABEL_PROPERTIES, *DEFINITION_PROPERTIES))
+    properties: list[Term] = [*LABEL_PROPERTIES, *DEFINITION_PROPERTIES]
     labels = {str(p) for p in LABEL_PROPERTIES}
     for start in range(0, len(wanted), _CHUNK):
-        values = " ".join(URIRef(i).n3() for i in wanted[start:start + _CHUNK])
-        for row in store.select(_TEXTS_QUERY % (values, properties)):
+        chunk: list[Term] = [URIRef(i) for i in wanted[start:start + _CHUNK]]
+        for row in store.select(internal_query("label-texts"), values={"iri": chunk, "property": properties}):
             iri, prop, value = str(row["iri"]), str(row["property"]), row["value"]
             if not isinstance(value, Literal):
                 continue

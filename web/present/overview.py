@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from kg.namespaces import PEEL, sparql_prefixes
+from kg.namespaces import PEEL
+from kg.query.internal import internal_query
 from kg.store.local import Store
 from web.present.labels import label_for
 from web.present.profiles import Judgement, Labels, Link, optional_int
@@ -25,41 +26,6 @@ COUNTED = (  # class → what the home page calls its instances
     (PEEL.Theme, "themes"),
     (PEEL.PartnerOrganisation, "partner organisations"),
 )
-
-_FORCES = sparql_prefixes() + """
-SELECT DISTINCT ?force ?region ?ons WHERE {
-  ?force a peel:Force .
-  OPTIONAL { ?force peel:region ?region }
-  OPTIONAL { ?force peel:onsCode ?ons }
-}
-"""
-_HEADLINES = sparql_prefixes() + """
-SELECT DISTINCT ?j ?force ?year ?pillar ?question ?grade ?rank ?reason WHERE {
-  ?j a peel:Judgement ; peel:force ?force ; peel:year ?year ; peel:pillar ?pillar ; peel:question ?question .
-  ?question peel:questionNumber 0 .
-  OPTIONAL { ?j peel:grade ?grade . OPTIONAL { ?grade peel:rank ?rank } }
-  OPTIONAL { ?j peel:notGradedReason ?reason }
-}
-"""
-_THEMES = sparql_prefixes() + """
-SELECT ?theme ?broader (COUNT(DISTINCT ?st) AS ?statements) WHERE {
-  ?theme a peel:Theme .
-  OPTIONAL { ?theme skos:broader ?broader }
-  OPTIONAL {
-    ?st peel:theme ?theme ; a ?kind .  # statements only: their theme tags carry peel:theme too
-    VALUES ?kind { peel:Finding peel:AreaForImprovement peel:CauseOfConcern peel:Recommendation }
-  }
-}
-GROUP BY ?theme ?broader
-"""
-_REPORTS = sparql_prefixes() + """
-SELECT DISTINCT ?report ?url ?issued WHERE {
-  ?report a peel:Report .
-  OPTIONAL { ?report dcterms:source ?url }
-  OPTIONAL { ?report dcterms:issued ?issued }
-}
-"""
-
 
 @dataclass(frozen=True)
 class Overview:
@@ -95,7 +61,7 @@ class ThemeEntry:
 def overview(store: Store, manifest: Mapping[str, Any]) -> Overview:
     classes: Mapping[str, int] = manifest.get("classes", {})
     counts = tuple((name, int(classes.get(str(cls), 0))) for cls, name in COUNTED)
-    rows = store.select(_REPORTS).rows
+    rows = store.select(internal_query("overview-reports")).rows
     labels = Labels(store, {str(r["report"]) for r in rows})
     reports = tuple(sorted(((labels.link(r["report"]), str(r["url"]) if "url" in r else None,
                              str(r["issued"]) if "issued" in r else None) for r in rows),
@@ -106,8 +72,8 @@ def overview(store: Store, manifest: Mapping[str, Any]) -> Overview:
 
 def force_index(store: Store) -> ForceIndex:
     """Every force, with its region, ONS code and the latest year's headline grade per pillar."""
-    forces = store.select(_FORCES).rows
-    headlines = store.select(_HEADLINES).rows
+    forces = store.select(internal_query("overview-forces")).rows
+    headlines = store.select(internal_query("overview-headlines")).rows
     labels = Labels(store, {str(r["force"]) for r in forces}
                      | {str(r[k]) for r in headlines for k in ("pillar", "question", "grade") if k in r})
     year = max((int(r["year"]) for r in headlines), default=None)
@@ -130,7 +96,7 @@ def force_index(store: Store) -> ForceIndex:
 
 def theme_index(store: Store) -> tuple[ThemeEntry, ...]:
     """The themes as a tree (top concepts first), each with the number of statements tagged with it."""
-    rows = store.select(_THEMES).rows
+    rows = store.select(internal_query("overview-themes")).rows
     labels = Labels(store, {str(r["theme"]) for r in rows})
     counts: dict[str, int] = {}
     children: dict[str | None, set[str]] = defaultdict(set)

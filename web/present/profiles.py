@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 from rdflib import Literal, URIRef
 
-from kg.namespaces import PEEL, sparql_prefixes
+from kg.namespaces import PEEL
+from kg.query.internal import internal_query
 from kg.store.local import Store, Term
 from web.present.labels import Texts, fallback_label, fetch_texts, label_for
 
@@ -34,79 +35,10 @@ KINDS = {  # statement class → (what a page calls one, the plural), in reading
     str(PEEL.InnovativePractice): ("Innovative practice", "Innovative and promising practice"),  # 2021/22 on
 }
 
-# The pattern that ties rows to the page's entity (?subject, a bound value): fixed text, chosen by key.
-_JUDGEMENTS_OF = {
-    "force": "?j peel:force ?subject .",
-    "question": "?j peel:question ?subject .",
-    "inspection": "?j peel:inspection ?subject .",
-    "grade": "?j peel:grade ?subject .",
-}
-_STATEMENTS_OF = {
-    "force": "?st peel:force ?subject .",
-    "inspection": "?st peel:inspection ?subject .",
-    "theme": "?st peel:theme ?subject .",
-    "organisation": "?st peel:mentions ?subject .",
-}
-_JUDGEMENTS = sparql_prefixes() + """
-SELECT DISTINCT ?subject ?j ?force ?year ?pillar ?question ?n ?grade ?rank ?reason ?carried ?inspection WHERE {
-  %s
-  ?j a peel:Judgement ; peel:force ?force ; peel:year ?year ; peel:question ?question ; peel:inspection ?inspection .
-  { ?j peel:pillar ?pillar } UNION { FILTER NOT EXISTS { ?j peel:pillar ?p } ?j peel:cycle ?pillar }  # 2021 on
-  OPTIONAL { ?question peel:questionNumber ?n }
-  OPTIONAL { ?j peel:grade ?grade . OPTIONAL { ?grade peel:rank ?rank } }
-  OPTIONAL { ?j peel:notGradedReason ?reason }
-  OPTIONAL { ?j peel:carriedForward ?carried }
-}
-"""
-_STATEMENTS = sparql_prefixes() + """
-SELECT DISTINCT ?subject ?st ?type ?text ?force ?year ?pillar ?question ?n ?ordinal ?report ?url ?theme WHERE {
-  %s
-  ?st a ?type ; peel:text ?text ; peel:force ?force ; peel:question ?question ; peel:inspection ?inspection ;
-      peel:sourceReport ?report .
-  VALUES ?type { peel:Finding peel:AreaForImprovement peel:CauseOfConcern peel:Recommendation
-                 peel:InnovativePractice }
-  ?inspection peel:year ?year .
-  { ?inspection peel:pillar ?pillar }
-  UNION { FILTER NOT EXISTS { ?inspection peel:pillar ?p } ?inspection peel:cycle ?pillar }  # 2021 on
-  OPTIONAL { ?st peel:ordinal ?ordinal }
-  OPTIONAL { ?question peel:questionNumber ?n }
-  OPTIONAL { ?report dcterms:source ?url }
-  OPTIONAL { ?st peel:theme ?theme }
-}
-"""
-_PARTNERS = sparql_prefixes() + """
-SELECT ?subject ?partner (COUNT(DISTINCT ?st) AS ?mentions) WHERE {
-  ?subject peel:worksWith ?partner .
-  OPTIONAL { ?st peel:force ?subject ; peel:mentions ?partner . }
-}
-GROUP BY ?subject ?partner
-"""
-_EXTERNAL = sparql_prefixes() + """
-SELECT DISTINCT ?subject ?link WHERE {
-  ?subject dcterms:spatial|skos:exactMatch|owl:sameAs ?link . FILTER(isIRI(?link))
-}
-"""
-_TOP_THEMES = sparql_prefixes() + """
-SELECT DISTINCT ?theme ?top WHERE {
-  ?theme a peel:Theme ; skos:broader* ?top .
-  FILTER NOT EXISTS { ?top skos:broader ?above }
-}
-"""
-_WORKING_WITH = sparql_prefixes() + "SELECT DISTINCT ?subject ?force WHERE { ?force peel:worksWith ?subject . }"
-_JUDGEMENT = sparql_prefixes() + """
-SELECT ?subject ?inspection ?source WHERE {
-  ?subject peel:inspection ?inspection .
-  OPTIONAL { ?subject dcterms:source ?source }
-}
-"""
-_INSPECTIONS = sparql_prefixes() + """
-SELECT DISTINCT ?subject ?inspection ?year ?pillar ?report ?url WHERE {
-  ?inspection a peel:Inspection ; peel:force ?subject ; peel:year ?year .
-  { ?inspection peel:pillar ?pillar }
-  UNION { FILTER NOT EXISTS { ?inspection peel:pillar ?p } ?inspection peel:cycle ?pillar }  # 2021 on
-  OPTIONAL { ?inspection peel:report ?report . OPTIONAL { ?report dcterms:source ?url } }
-}
-"""
+# The property that ties rows to the page's entity (?subject), by kind of page: both are bound values.
+_JUDGEMENTS_BY = {"force": PEEL.force, "question": PEEL.question, "inspection": PEEL.inspection, "grade": PEEL.grade}
+_STATEMENTS_BY = {"force": PEEL.force, "inspection": PEEL.inspection, "theme": PEEL.theme,
+                  "organisation": PEEL.mentions}
 
 
 @dataclass(frozen=True)
@@ -276,7 +208,7 @@ def optional_int(value: object) -> int | None:
 
 def judgements(store: Store, subject: URIRef, by: str) -> list[Judgement]:
     """Judgements on ``subject`` (``by`` = force, question, inspection or grade), by year, pillar, question."""
-    rows = store.select(_JUDGEMENTS % _JUDGEMENTS_OF[by], {"subject": subject}).rows
+    rows = store.select(internal_query("profile-judgements"), {"subject": subject, "by": _JUDGEMENTS_BY[by]}).rows
     labels = Labels(store, {str(r[k]) for r in rows for k in ("force", "pillar", "question", "grade") if k in r})
     found = {}
     for r in rows:
@@ -293,7 +225,7 @@ def judgements(store: Store, subject: URIRef, by: str) -> list[Judgement]:
 
 def statements(store: Store, subject: URIRef, by: str) -> list[QuotedStatement]:
     """Quoted statements about ``subject`` (``by`` = force, inspection, theme or organisation), in report order."""
-    rows = store.select(_STATEMENTS % _STATEMENTS_OF[by], {"subject": subject}).rows
+    rows = store.select(internal_query("profile-statements"), {"subject": subject, "by": _STATEMENTS_BY[by]}).rows
     keys = ("force", "pillar", "question", "report", "theme")
     labels = Labels(store, {str(r[k]) for r in rows for k in keys if k in r})
     themes: dict[str, set[str]] = defaultdict(set)
@@ -329,7 +261,7 @@ def _by_kind(items: Sequence[QuotedStatement]) -> tuple[Group, ...]:
 def _by_broadest_theme(store: Store, items: Sequence[QuotedStatement]) -> tuple[Group, ...]:
     """``items`` under the broadest theme of each of their themes (once per broadest theme); untagged last."""
     tops: dict[str, set[str]] = defaultdict(set)
-    for row in store.select(_TOP_THEMES):
+    for row in store.select(internal_query("profile-top-themes")):
         tops[str(row["theme"])].add(str(row["top"]))
     labels = Labels(store, {t for found in tops.values() for t in found})
     grouped: dict[Link | None, list[QuotedStatement]] = defaultdict(list)
@@ -352,7 +284,7 @@ def force_profile(store: Store, force: URIRef) -> ForceProfile:
     rows = tuple(GradeRow(p, tuple(headline.get((p, y)) for y in years)) for p in pillars
                  if any((p, y) in headline for y in years))
     by_pillar = tuple((p, tuple(j for j in graded if j.pillar == p)) for p in pillars)
-    inspections = store.select(_INSPECTIONS, {"subject": force}).rows
+    inspections = store.select(internal_query("profile-inspections"), {"subject": force}).rows
     latest_year = max((int(r["year"]) for r in inspections), default=None)
     labels = Labels(store, {str(r[k]) for r in inspections for k in ("inspection", "pillar") if k in r})
     latest = sorted(((labels.link(r["inspection"]), labels.link(r["pillar"]), str(r["url"]) if "url" in r else None)
@@ -360,11 +292,11 @@ def force_profile(store: Store, force: URIRef) -> ForceProfile:
     quoted = statements(store, force, "force")
     improvements = [s for s in quoted if s.kind == "Area for improvement"]
     groups = _by_broadest_theme(store, improvements)
-    partner_rows = store.select(_PARTNERS, {"subject": force}).rows
+    partner_rows = store.select(internal_query("profile-partners"), {"subject": force}).rows
     partner_labels = Labels(store, {str(r["partner"]) for r in partner_rows})
     partners = tuple(sorted((Partner(partner_labels.link(r["partner"]), int(r["mentions"])) for r in partner_rows),
                             key=lambda p: (-p.mentions, p.link.label)))
-    links = [str(r["link"]) for r in store.select(_EXTERNAL, {"subject": force})]
+    links = [str(r["link"]) for r in store.select(internal_query("profile-external"), {"subject": force})]
     external = tuple(sorted((Link(iri, fallback_label(iri)) for iri in links), key=lambda link: link.label))
     latest_grades = tuple(max((j for j in headline.values() if j.pillar == p), key=lambda j: j.year)
                           for p in pillars if any(j.pillar == p for j in headline.values()))
@@ -396,7 +328,7 @@ def inspection_profile(store: Store, inspection: URIRef) -> InspectionProfile:
 
 
 def judgement_profile(store: Store, judgement: URIRef) -> JudgementProfile:
-    rows = store.select(_JUDGEMENT, {"subject": judgement}).rows
+    rows = store.select(internal_query("profile-judgement"), {"subject": judgement}).rows
     inspections = sorted({str(r["inspection"]) for r in rows})
     if not inspections:
         return JudgementProfile(None, None, (), ())
@@ -434,7 +366,7 @@ def grade_profile(store: Store, grade: URIRef) -> GradeProfile:
 
 
 def organisation_profile(store: Store, organisation: URIRef) -> OrganisationProfile:
-    rows = store.select(_WORKING_WITH, {"subject": organisation}).rows
+    rows = store.select(internal_query("profile-working-with"), {"subject": organisation}).rows
     labels = Labels(store, {str(r["force"]) for r in rows})
     forces = tuple(sorted((labels.link(r["force"]) for r in rows), key=lambda f: f.label))
     return OrganisationProfile(forces, tuple(statements(store, organisation, "organisation")))

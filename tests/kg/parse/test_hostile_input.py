@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,23 +15,17 @@ from kg.parse.parser import parse_file
 HOSTILE = Path(__file__).parents[1] / "fixtures" / "hostile"
 
 
-def test_a_nul_in_a_report_is_refused_with_its_line() -> None:
-    with pytest.raises(ParseError) as caught:
-        parse_file(HOSTILE / "nul-report.txt")
-    assert "nul-report.txt" in str(caught.value) and ":3" in str(caught.value) and "U+0000" in str(caught.value)
-
-
-def test_a_quote_in_a_source_url_is_refused_with_its_line() -> None:
-    with pytest.raises(InputError) as caught:
-        read_report_metadata(HOSTILE / "reports-bad-iri.csv")
+@pytest.mark.parametrize(("read", "name", "error", "line", "says"), [
+    (parse_file, "nul-report.txt", ParseError, 3, "U+0000"),  # a NUL in a report
+    (read_report_metadata, "reports-bad-iri.csv", InputError, 2, "source_url"),  # a quote in a source URL
+    (read_forces, "forces-control.csv", InputError, 3, "U+0007"),  # a control character in the forces table
+], ids=["nul-in-report", "quote-in-source-url", "control-character-in-forces"])
+def test_hostile_input_is_refused_with_its_file_and_line(read: Callable[[Path], object], name: str,
+                                                         error: type[Exception], line: int, says: str) -> None:
+    with pytest.raises(error) as caught:
+        read(HOSTILE / name)
     message = str(caught.value)
-    assert "reports-bad-iri.csv" in message and ":2" in message and "source_url" in message
-
-
-def test_a_control_character_in_the_forces_table_is_refused_with_its_line() -> None:
-    with pytest.raises(InputError) as caught:
-        read_forces(HOSTILE / "forces-control.csv")
-    assert "forces-control.csv" in str(caught.value) and ":3" in str(caught.value) and "U+0007" in str(caught.value)
+    assert name in message and f":{line}" in message and says in message
 
 
 def test_an_ons_code_of_another_force_is_refused_with_its_line() -> None:

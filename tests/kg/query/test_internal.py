@@ -8,7 +8,7 @@ import pytest
 from kg.errors import NotFound
 from kg.query.canned import load_queries
 from kg.query.guard import Limits, check
-from kg.query.internal import internal_names, internal_query
+from kg.query.internal import internal_names, internal_query, paged
 
 
 @pytest.mark.parametrize("name", internal_names())
@@ -26,3 +26,15 @@ def test_internal_queries_are_not_canned() -> None:
 def test_an_unknown_name_is_not_found() -> None:
     with pytest.raises(NotFound, match="no internal query named 'nope'"):
         internal_query("nope")
+
+
+@pytest.mark.parametrize(("limit", "offset"), [(10, -1), (-5, 0), ("10", 0), (10, 1.5), (True, 0)])
+def test_a_page_takes_whole_numbers_only(limit: object, offset: object) -> None:
+    with pytest.raises(ValueError, match="whole numbers"):
+        paged("entity-incoming", limit=limit, offset=offset)  # type: ignore[arg-type]
+
+
+def test_a_page_is_the_query_and_its_limit_and_offset() -> None:
+    text = paged("entity-incoming", limit=50, offset=100)
+    assert text.startswith(internal_query("entity-incoming").rstrip()) and text.endswith("\nLIMIT 50 OFFSET 100")
+    ox.Store().query(text)

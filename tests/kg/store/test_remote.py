@@ -18,11 +18,12 @@ from rdflib import BNode, Literal, URIRef
 from kg.errors import BadQuery, QueryTimeout, StoreUnavailable
 from kg.namespaces import GRAPH, ID, force_iri, report_graph
 from kg.query.canned import load_queries
+from kg.query.internal import internal_query, paged
 from kg.release.layout import Release
+from kg.sparql.binding import bind_values
 from kg.store.local import LocalStore, SelectResult
-from kg.store.remote import RemoteStore, bind_values
+from kg.store.remote import RemoteStore
 from tests.remote_support import free_port, oxigraph_with_release
-from web.present import describe
 
 SAMPLE_VALUES = {"force": "norfolk", "year": "2016", "pillar": "effectiveness", "theme": "domestic-abuse"}
 
@@ -87,14 +88,15 @@ def test_bound_values_join_the_top_level_pattern(store: LocalStore, remote: Remo
     """The entity page's queries: bound values seen by FILTERs and GROUP BY of the outer group."""
     norfolk = force_iri("norfolk")
     bound = {"entity": norfolk, "idns": Literal(str(ID))}
-    for query in (describe._OWN, describe._INCOMING_COUNT, describe._INCOMING % (50, 0)):
+    for query in (internal_query("entity-own"), internal_query("entity-incoming-count"),
+                  paged("entity-incoming", limit=50, offset=0)):
         local = store.select(query, bound if "idns" in query else {"entity": norfolk})
         answered = remote.select(query, bound if "idns" in query else {"entity": norfolk})
         assert local.rows, query
         assert multiset(answered) == multiset(local)
     graph = {"g": report_graph(2016, "norfolk", "effectiveness")}
-    assert multiset(remote.select(describe._REPORT_IN_GRAPH, graph)) == multiset(store.select(describe._REPORT_IN_GRAPH,
-                                                                                              graph))
+    in_graph = internal_query("entity-report-in-graph")
+    assert multiset(remote.select(in_graph, graph)) == multiset(store.select(in_graph, graph))
     assert remote.ask("ASK { ?entity ?p ?o }", {"entity": norfolk}) is True
     assert remote.ask("ASK { ?entity ?p ?o }", {"entity": ID["force/nowhere"]}) is False
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
@@ -12,11 +11,9 @@ from flask import Flask, render_template_string
 from flask.testing import FlaskClient
 
 from kg.namespaces import ID, force_iri, theme_iri
+from tests.web.browser_support import Tab, open_browser
 
 SVG = re.compile(r"<svg\b.*?</svg>", re.DOTALL)
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 
 
 def charts(html: str) -> list[ET.Element]:
@@ -78,22 +75,16 @@ def test_force_analytics_page(client: FlaskClient) -> None:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if CHROMIUM is None:
-        pytest.fail("Chromium is needed for the browser tests (Debian package chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+def tab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tab]:
+    """Chromium as every browser test finds it (skipped, saying how to install it, where it cannot be had)."""
+    with open_browser(tmp_path_factory.mktemp("chromium-analytics")) as opened:
+        yield opened
 
 
-def test_charts_are_seen_in_chromium(live_server: str, browser: object) -> None:
-    page = browser.new_page(viewport={"width": 1100, "height": 900})  # type: ignore[attr-defined]
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.goto(live_server + "/analytics")
+def test_charts_are_seen_in_chromium(live_server: str, tab: Tab) -> None:
+    tab.resize(1100, 900)
+    page = tab.page
+    tab.open(live_server + "/analytics")
     for role, name in (("img", "National distribution of overall grades by year and pillar"),
                        ("group", "Themes tagged on the same statements")):
         chart = page.get_by_role(role, name=name)
@@ -101,12 +92,12 @@ def test_charts_are_seen_in_chromium(live_server: str, browser: object) -> None:
         assert box is not None and box["width"] > 300 and box["height"] > 150, name
         assert box["x"] + box["width"] <= 1100  # scaled into the page, not overflowing
     assert page.locator("svg.peel-chart rect").count() > 20
-    page.goto(live_server + "/analytics/force/norfolk")
+    assert not tab.errors, tab.errors
+    tab.open(live_server + "/analytics/force/norfolk")
     timeline = page.get_by_role("img", name="Efficiency")
     assert timeline.is_visible()
     assert page.locator("svg.peel-chart polyline").count() == 3
-    assert not errors, errors  # e.g. a stylesheet or script refused by the content security policy
-    page.close()
+    assert not tab.errors, tab.errors  # e.g. a stylesheet or script refused by the content security policy
 
 
 def test_norfolk_page_shows_its_grades_over_time_as_a_picture(client: FlaskClient) -> None:

@@ -1,4 +1,4 @@
-"""One SPARQL lexer (kg.query.lexer) that reads a query as the engine does, and the smuggling
+"""One SPARQL lexer (kg.sparql.lexer) that reads a query as the engine does, and the smuggling
 corpus: every way we know to spell a SERVICE call is a real one for pyoxigraph (it connects to
 a loopback listener when run in this, unisolated, process) and the guard refuses each of them,
 naming SERVICE.  The lexical limits hold behind every trick that hides text.
@@ -16,8 +16,8 @@ from rdflib import Literal
 from kg.errors import BadQuery
 from kg.query.canned import CannedQuery, Parameter, _values_rows
 from kg.query.guard import Limits, check, inspect
-from kg.query.lexer import iri_value, tokens
-from kg.store.remote import bind_values, query_form
+from kg.sparql.binding import bind_values, query_form
+from kg.sparql.lexer import iri_value, tokens
 from tests.listener import counting_listener
 from tests.smuggling_corpus import ENGINE_NEVER_CALLS, smuggling_corpus
 

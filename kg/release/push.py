@@ -58,7 +58,7 @@ def default_graph_store(endpoint: str) -> str:
     >>> default_graph_store("http://example.org/sparql/")
     Traceback (most recent call last):
     ...
-    kg.store.push.PushError: cannot tell the graph store URL from http://example.org/sparql/; pass --graph-store
+    kg.release.push.PushError: cannot tell the graph store URL from http://example.org/sparql/; pass --graph-store
     """
     base, _, last = endpoint.rstrip("?").rpartition("/")
     if last == "query" and base:

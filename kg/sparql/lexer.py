@@ -2,7 +2,7 @@
 as the embedded engine (pyoxigraph) reads them.
 
 Everything that inspects or rewrites query text lexically — the endpoint's guard
-(``kg.query.guard``), the remote store's ``VALUES`` binding (``kg.store.remote``) and the canned
+(``kg.query.guard``), the stores' ``VALUES`` binding (``kg.sparql.binding``) and the canned
 queries' parameter binding (``kg.query.canned``) — reads tokens from here, so none of them can
 disagree with another, and each agrees with the engine on where a comment, a string or an
 IRI ends (a guard that skips text the engine reads is a way past the guard):
