@@ -191,6 +191,19 @@ class InspectionSection:
     questions: tuple[tuple[Link, Judgement | None, tuple[Group, ...]], ...]
 
     @property
+    def title(self) -> str:
+        """What the page calls it: "Effectiveness 2016"; a later cycle's inspection (no pillar) by its cycle
+        alone, "PEEL 2023–2025" (its label already names its years)."""
+        return self.pillar.label if "/id/cycle/" in self.pillar.iri else f"{self.pillar.label} {self.year}"
+
+    @property
+    def report_name(self) -> str:
+        """The report as a sentence names it: "2016 effectiveness report", "PEEL 2023–2025 report"."""
+        if "/id/cycle/" in self.pillar.iri:
+            return f"{self.pillar.label} report"
+        return f"{self.year} {self.pillar.label.lower()} report"
+
+    @property
     def has_text(self) -> bool:
         """Whether the dataset holds this inspection's report text (findings or areas for improvement)."""
         return any(groups for _question, _judgement, groups in self.questions)
