@@ -396,10 +396,13 @@ def force_profile(store: Store, force: URIRef) -> ForceProfile:
 
 def _questions(graded: Sequence[Judgement], quoted: Sequence[QuotedStatement]
                ) -> tuple[tuple[Link, Judgement | None, tuple[Group, ...]], ...]:
-    """Each question once, in question order, with its judgement and its statements by kind."""
+    """Each question once, in question order, with its judgement and its statements by kind. The questions of an
+    inspection of several pillars (2018/19) stay together by pillar: the order is by the question's scheme path
+    (``/id/question/2018-19/efficiency/…``), then number."""
     by_question = {j.question: j for j in graded}
     numbers = {j.question: j.number for j in graded} | {s.question: s.number for s in quoted}
-    ordered = sorted(numbers, key=lambda q: (numbers[q] if numbers[q] is not None else 99, q.label))
+    ordered = sorted(numbers, key=lambda q: (q.iri.rsplit("/", 1)[0], numbers[q] if numbers[q] is not None else 99,
+                                             q.label))
     return tuple((q, by_question.get(q), _by_kind([s for s in quoted if s.question == q])) for q in ordered)
 
 

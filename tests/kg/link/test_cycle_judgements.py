@@ -101,7 +101,7 @@ def report_stating(grade: str) -> Report:
 @pytest.mark.parametrize(("stated", "claimed"), [("Adequate", None), ("Good", "peel-2021-adequate")])
 def test_a_row_on_a_reported_judgement_adds_its_source_or_its_own_claim(
         vocab: Vocabulary, forces: ForceIndex, stated: str, claimed: str | None) -> None:
-    reported = reported_judgements([report_stating(stated)], forces)
+    reported = reported_judgements([(report_stating(stated), [])], forces)
     iri = ID["judgement/2021-22/norfolk/investigating-crime"]
     assert reported == {iri: stated}
     source = INSPECTORATE + "peel-2021-22/norfolk/"

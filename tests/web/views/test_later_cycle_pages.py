@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -86,6 +87,22 @@ def test_later_inspection_heading_names_its_cycle_once(later_client: FlaskClient
     assert "Read the PEEL 2023–2025 report</a>" in html and "Read the 2023 peel" not in html
     assert '<a href="/doc/inspection/2016/norfolk/effectiveness">Effectiveness 2016</a>' in html
     assert "Read the 2016 effectiveness report</a>" in html
+
+
+def test_force_page_shows_the_2018_19_report_under_the_cycles_one_inspection(later_client: FlaskClient) -> None:
+    """The integrated assessment's text: one inspection (not one per pillar), every pillar's questions in it."""
+    html = later_client.get("/doc/force/norfolk.html").get_data(as_text=True)
+    start = html.index('<a href="/doc/inspection/2018-19/norfolk">PEEL 2018/19</a>')
+    section = html[start:html.index("</section>", start)]
+    for text in ("Beat managers agree local priorities", "models the demand of each shift",
+                 "assesses all intelligence about corruption promptly", "managers listen to them"):
+        assert text in section
+    assert '<a href="/doc/judgement/2018-19/norfolk/effectiveness/2">Requires improvement</a>' in section
+    assert "/doc/inspection/2018/norfolk/" not in html
+    pillars = re.findall(r'<h4><a href="/doc/question/2018-19/(\w+)/', section)
+    assert pillars == sorted(pillars) and len(pillars) == 13  # by pillar, not each pillar's first question, then…
+    page = later_client.get("/doc/inspection/2018-19/norfolk.html").get_data(as_text=True)
+    assert "Its ten-year plan sets out" in page and "A panel of residents reviews" in page
 
 
 def test_area_judgement_page_gives_the_why(later_client: FlaskClient) -> None:
