@@ -17,7 +17,7 @@ from kg.errors import ParseError
 from kg.model import Level, ParseWarning, Passage, Question, Report
 from kg.parse import judgement_text as jt
 from kg.parse import report_lines as rl
-from kg.parse.cycle_report import cycle_title, parse_cycle_report
+from kg.parse.cycle_report import cycle_from_address, cycle_title, parse_cycle_report
 from kg.parse.input_text import control_character
 from kg.parse.overview_page import parse_overview
 
@@ -86,6 +86,8 @@ def parse_report(text: str, *, path: str = "<text>", pillar: str | None = None,
         overview = parse_overview(content, normalised, path)
         if overview is not None:
             return overview
+        if cycle_from_address(source_url):  # a later cycle's page whose stored text lost its title
+            return parse_cycle_report(normalised, path=path, source_url=source_url)
     builder = _Builder(path, normalised)
     builder.pillar_hint = pillar
     builder.source_url = source_url

@@ -15,7 +15,7 @@ from kg.link.mapping import force_triples, publisher_triples
 from kg.model import ForceRecord
 from kg.namespaces import ID, PEEL, SKOS
 from kg.parse.cycle_report import areas_of, parse_cycle_report
-from kg.parse.parser import parse_file
+from kg.parse.parser import parse_file, parse_report
 from kg.release.validate import validate_graph
 from kg.vocab import Vocabulary
 
@@ -65,6 +65,20 @@ def test_a_grade_for_an_ungraded_area_is_not_invented() -> None:
 def test_a_page_without_a_cycle_title_names_its_line() -> None:
     with pytest.raises(ParseError, match="no title line"):
         parse_cycle_report("Investigating crime: Good\n", path="x.txt")
+
+
+def test_a_later_page_without_its_title_takes_force_and_cycle_from_its_address() -> None:
+    """Stored copies of the inspectorate's 2021+ pages start at "Overall summary": the title line is lost. They
+    gave no output; the address names the force and cycle, as it names a 2014–2017 page's pillar."""
+    text = ("Overall summary\nOur judgments\nWe graded the force in eight areas.\nInvestigating crime\nAdequate\n"
+            "Detectives review every case each week.\n")
+    address = "https://hmicfrs.justiceinspectorates.gov.uk/peel-reports/avon-and-somerset-2023-25/"
+    report = parse_report(text, path="page.txt", source_url=address)
+    assert (report.force, report.cycle, report.year, report.pillar) == ("Avon and Somerset", "2023-25", 2023, None)
+    assert [(q.heading, q.grade) for q in report.questions] == [("Investigating crime", "Adequate")]
+    assert report.warnings[0].line == 1 and address in report.warnings[0].message
+    with pytest.raises(ParseError, match="no title line"):
+        parse_report(text, path="page.txt", source_url="https://example.org/somewhere/")
 
 
 def built(name: str) -> Graph:
