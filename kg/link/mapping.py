@@ -212,10 +212,12 @@ def statement_triples(graph: Graph, question: Question, place: StatementPlace, c
     themes and the organisations they name; return the slugs of the organisations named."""
     force_id = ctx.force.police_uk_id
     named: set[str] = set()
+    minted: dict[str, list[URIRef]] = {}
     for attr, cls, mint in STATEMENT_KINDS:
         passages: list[Passage] = getattr(question, attr)
         for k, passage in enumerate(passages, start=1):
             node = mint(place.segment, force_id, place.pillar, place.number, k)
+            minted.setdefault(attr, []).append(node)
             graph.add((node, RDF.type, cls))
             graph.add((node, PEEL.text, _str(passage.text)))
             graph.add((node, PEEL.sourceReport, place.report))
@@ -241,6 +243,9 @@ def statement_triples(graph: Graph, question: Question, place: StatementPlace, c
                 if not mention.is_force:
                     named.add(mention.key)
                     graph.add((target, DCTERMS.source, URIRef(ctx.source_url)))  # the page that names it
+    for concern_k, recommendation_k in question.concern_actions:  # a cause of concern and the actions it leads to
+        graph.add((minted["causes_of_concern"][concern_k - 1], PEEL.leadsTo,
+                   minted["recommendations"][recommendation_k - 1]))
     return named
 
 

@@ -310,9 +310,12 @@ class _Builder:
 
     def add_item(self, line: rl.Line) -> None:
         assert self.block is not None
-        items: list[Passage] = getattr(self.questions[-1], self.block)
+        question = self.questions[-1]
+        items: list[Passage] = getattr(question, self.block)
         items.append(self.passage(line))
         self.block_items += 1
+        if self.block == "recommendations" and question.causes_of_concern:  # the actions the cause leads to
+            question.concern_actions.append((len(question.causes_of_concern), len(question.recommendations)))
 
     def end_block(self) -> None:
         if self.block and self.block_header and not self.block_items:

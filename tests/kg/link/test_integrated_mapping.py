@@ -77,6 +77,8 @@ def test_the_integrated_report_is_one_inspection_with_every_pillar(integrated: G
     assert ID["improvement/2018-19/norfolk/effectiveness/2/2"] in statements
     assert ID["concern/2018-19/norfolk/legitimacy/2/1"] in statements
     assert ID["recommendation/2018-19/norfolk/legitimacy/2/1"] in statements
+    assert integrated.value(ID["concern/2018-19/norfolk/legitimacy/2/1"], PEEL.leadsTo) == \
+        ID["recommendation/2018-19/norfolk/legitimacy/2/1"]  # the cause and the action that follows it
     question = integrated.value(ID["finding/2018-19/norfolk/efficiency/1/1"], PEEL.question)
     assert question == ID["question/2018-19/efficiency/1"]  # the cycle's question set, not 2017's
 
