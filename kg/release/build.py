@@ -165,9 +165,9 @@ def _map_integrated(path: Path, report: Report, meta: ReportMeta, force: ForceRe
     said = (index.get(meta.force), meta.cycle or (INTEGRATED_CYCLE if meta.year == 2018 else None),
             meta.pillar or None)
     if said != (force, INTEGRATED_CYCLE, report.pillar):
-        raise InputError(str(path), None, f"the text is {report.force} {INTEGRATED_CYCLE} {report.pillar or ''}"
-                                          f"but {REPORTS_CSV} says {meta.force} {meta.cycle or meta.year} "
-                                          f"{meta.pillar}".replace("  ", " "))
+        text_says = " ".join(filter(None, (report.force, INTEGRATED_CYCLE, report.pillar)))
+        row_says = " ".join(filter(None, (meta.force, meta.cycle or str(meta.year), meta.pillar)))
+        raise InputError(str(path), None, f"the text is {text_says}, but {REPORTS_CSV} says {row_says}")
     notices = [Notice(str(path), w.line, w.message) for w in report.warnings]
     for question in [q for q in report.questions if q.pillar is None and report.pillar is None]:
         notices.append(Notice(str(path), question.line, f"{question.heading!r} has no pillar; left out"))

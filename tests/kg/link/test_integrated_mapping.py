@@ -122,5 +122,6 @@ def test_a_2018_pillar_page_joins_the_cycles_inspection(tmp_path: Path) -> None:
 def test_reports_csv_naming_another_pillar_is_refused_with_the_file(tmp_path: Path) -> None:
     text = (REPORTS / "integrated_2018.txt").read_text(encoding="utf-8").replace("Anyshire", "Norfolk")
     folder = _folder(tmp_path, "n.txt", text, f"n.txt,Norfolk,2018,Efficiency,{INSPECTORATE},,")
-    with pytest.raises(InputError, match=r"n\.txt.*Effectiveness.*Efficiency"):
+    with pytest.raises(InputError, match=r"n\.txt: the text is Norfolk 2018-19 Effectiveness, but reports\.csv says "
+                                         r"Norfolk 2018 Efficiency$"):
         build_dataset(collect_inputs([folder]))
