@@ -103,6 +103,9 @@ def test_force_page_shows_the_2018_19_report_under_the_cycles_one_inspection(lat
     assert pillars == sorted(pillars) and len(pillars) == 13  # by pillar, not each pillar's first question, then…
     page = later_client.get("/doc/inspection/2018-19/norfolk.html").get_data(as_text=True)
     assert "Its ten-year plan sets out" in page and "A panel of residents reviews" in page
+    for path in ("report/2018-19/norfolk", "finding/2018-19/norfolk/efficiency/2/1",
+                 "concern/2018-19/norfolk/legitimacy/2/1", "judgement/2018-19/norfolk/legitimacy/2"):
+        assert later_client.get(f"/doc/{path}.html").status_code == 200, path
 
 
 def test_area_judgement_page_gives_the_why(later_client: FlaskClient) -> None:
