@@ -194,6 +194,28 @@ def report_triples(graph: Graph, report: Report, ctx: ReportContext) -> set[str]
     return named
 
 
+def link_statement(graph: Graph, node: URIRef, text: str, force_id: str, source_url: str, tagger: ThemeTagger,
+                   partners: PartnerFinder) -> set[str]:
+    """Tag statement ``node`` with the themes its ``text`` is about and link the organisations it names (each
+    citing ``source_url``, the page that names it); return the slugs of the organisations named."""
+    named: set[str] = set()
+    for match in tagger.tag(text):
+        tag = URIRef(f"{node}#theme-{str(match.theme).rsplit('/', 1)[-1]}")
+        graph.add((node, PEEL.theme, match.theme))
+        graph.add((node, PEEL.themeTag, tag))
+        graph.add((tag, RDF.type, PEEL.ThemeTag))
+        graph.add((tag, PEEL.taggedTheme, match.theme))
+        graph.add((tag, PEEL.matchedLabel, _str(match.label)))
+    for mention in partners.find(text, exclude_force=force_id):
+        target = force_iri(mention.key) if mention.is_force else organisation_iri(mention.key)
+        graph.add((node, PEEL.mentions, target))
+        graph.add((force_iri(force_id), PEEL.worksWith, target))
+        if not mention.is_force:
+            named.add(mention.key)
+            graph.add((target, DCTERMS.source, URIRef(source_url)))  # the page that names it
+    return named
+
+
 @dataclass(frozen=True)
 class StatementPlace:
     """Where a question's statements sit: the identifier parts (``segment``: the year, or from 2018/19 the
@@ -229,20 +251,7 @@ def statement_triples(graph: Graph, question: Question, place: StatementPlace, c
             graph.add((node, PEEL.question, place.question))
             graph.add((node, PEEL.inspection, place.inspection))
             graph.add((node, PEEL.force, force_iri(force_id)))
-            for match in ctx.tagger.tag(passage.text):
-                tag = URIRef(f"{node}#theme-{str(match.theme).rsplit('/', 1)[-1]}")
-                graph.add((node, PEEL.theme, match.theme))
-                graph.add((node, PEEL.themeTag, tag))
-                graph.add((tag, RDF.type, PEEL.ThemeTag))
-                graph.add((tag, PEEL.taggedTheme, match.theme))
-                graph.add((tag, PEEL.matchedLabel, _str(match.label)))
-            for mention in ctx.partners.find(passage.text, exclude_force=force_id):
-                target = force_iri(mention.key) if mention.is_force else organisation_iri(mention.key)
-                graph.add((node, PEEL.mentions, target))
-                graph.add((force_iri(force_id), PEEL.worksWith, target))
-                if not mention.is_force:
-                    named.add(mention.key)
-                    graph.add((target, DCTERMS.source, URIRef(ctx.source_url)))  # the page that names it
+            named |= link_statement(graph, node, passage.text, force_id, ctx.source_url, ctx.tagger, ctx.partners)
     for concern_k, recommendation_k in question.concern_actions:  # a cause of concern and the actions it leads to
         graph.add((minted["causes_of_concern"][concern_k - 1], PEEL.leadsTo,
                    minted["recommendations"][recommendation_k - 1]))
@@ -300,6 +309,7 @@ __all__ = [
     "force_triples",
     "inspection_triples",
     "judgement_triples",
+    "link_statement",
     "organisation_triples",
     "publisher_triples",
     "report_triples",

@@ -200,9 +200,10 @@ def _map_report(path: Path, meta: ReportMeta, index: ForceIndex, vocab: Vocabula
             raise InputError(str(path), None, f"the text is {report.force} {report.cycle}, but {REPORTS_CSV} "
                                               f"says {meta.force} {meta.cycle}")
         cycle_graph = Graph(identifier=cycle_report_graph(report.cycle, force.police_uk_id))
-        cycle_report_triples(cycle_graph, report, force, meta.source_url, meta.published)
+        named = cycle_report_triples(cycle_graph, report, force, meta.source_url, meta.published, tagger=tagger,
+                                     partners=partners)
         warnings = [Notice(str(path), w.line, w.message) for w in report.warnings]
-        return ReportUnit(str(path), cycle_graph.identifier, slim(report), meta.source_url, [], set(),  # type: ignore[arg-type]
+        return ReportUnit(str(path), cycle_graph.identifier, slim(report), meta.source_url, [], named,  # type: ignore[arg-type]
                           warnings), cycle_graph
     if (index.get(meta.force), meta.year, meta.pillar) != (force, report.year, report.pillar_name):
         raise InputError(

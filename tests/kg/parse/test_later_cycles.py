@@ -12,11 +12,15 @@ from rdflib import Graph, URIRef
 from kg.errors import ParseError
 from kg.link.cycle_mapping import cycle_report_triples
 from kg.link.mapping import force_triples, publisher_triples
+from kg.link.partners import PartnerFinder, read_organisations
+from kg.link.reference import read_forces
+from kg.link.themes import ThemeTagger
 from kg.model import ForceRecord
 from kg.namespaces import ID, PEEL, SKOS
 from kg.parse.cycle_report import areas_of, parse_cycle_report
 from kg.parse.parser import parse_file, parse_report
 from kg.release.validate import validate_graph
+from kg.resources import reference_dir
 from kg.vocab import Vocabulary
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "cycles"
@@ -90,6 +94,24 @@ def built(name: str) -> Graph:
     report = parse_file(FIXTURES / name)
     cycle_report_triples(graph, report, NORFOLK, SOURCE, "2024-06-01")
     return graph
+
+
+def test_later_statements_are_tagged_and_link_the_organisations_they_name() -> None:
+    """Were neither: themes and partners were applied to 2014–2017 statements only (decision 0010, "Not yet")."""
+    vocab = Vocabulary.load()
+    forces = read_forces(reference_dir() / "forces.csv")
+    graph = Graph()
+    named = cycle_report_triples(graph, parse_file(FIXTURES / "norfolk-2023-25.txt"), NORFOLK, SOURCE, "2024-06-01",
+                                 tagger=ThemeTagger(vocab.theme_labels, cues=vocab.theme_cues),
+                                 partners=PartnerFinder(forces, read_organisations(reference_dir()
+                                                                                   / "organisations.csv")))
+    themes = {str(t).rsplit("/", 1)[1] for t in graph.objects(None, PEEL.theme)}
+    assert {"call-handling", "partnership-working"} <= themes
+    assert named == {"schools"} and (None, PEEL.mentions, ID["organisation/schools"]) in graph
+    untagged = Graph()
+    assert cycle_report_triples(untagged, parse_file(FIXTURES / "norfolk-2023-25.txt"), NORFOLK, SOURCE,
+                                "2024-06-01") == set()
+    assert not list(untagged.objects(None, PEEL.theme))
 
 
 @pytest.mark.parametrize("name", ["norfolk-2023-25.txt", "norfolk-2021-22.txt"])
