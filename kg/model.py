@@ -62,6 +62,7 @@ class Question:
     practices: list[Passage] = field(default_factory=list)  # innovative or promising practice (2021/22 on)
     not_graded: bool = False  # an area its cycle reports without a grade, such as the victim service assessment
     concern_actions: list[tuple[int, int]] = field(default_factory=list)  # (cause k, recommendation k) it leads to
+    pillar: str | None = None  # its pillar, in a report of several (the 2018/19 integrated assessment); else None
 
 
 @dataclass
@@ -78,7 +79,7 @@ class Report:
     summary: list[Passage] = field(default_factory=list)  # text between the title and the first question
     kind: str = "report"  # or "overview": a force's page for a year, with only its pillar grades
     pillar_grades: list[PillarGrade] = field(default_factory=list)  # of an overview page
-    cycle: str | None = None  # "2021-22", "2023-25" for a report of a later cycle, which has no pillar
+    cycle: str | None = None  # "2018-19", "2021-22", "2023-25": a report of a later cycle (from 2021 without pillar)
 
     @property
     def pillar_name(self) -> str:
@@ -89,6 +90,9 @@ class Report:
 
     @property
     def overall_grade(self) -> str | None:
+        """The headline question's grade; None for an integrated report, whose pillars each have their own."""
+        if any(q.pillar for q in self.questions):
+            return None
         headline = next((q for q in self.questions if q.level == "headline"), None)
         return headline.grade if headline else None
 
@@ -115,6 +119,7 @@ class Report:
                     **({"not_inspected": True} if q.not_inspected else {}),
                     **({"innovative_practice": [p.text for p in q.practices]} if q.practices else {}),
                     **({"not_graded": True} if q.not_graded else {}),
+                    **({"pillar": q.pillar} if q.pillar else {}),
                 }
                 for q in self.questions
             ],

@@ -111,7 +111,7 @@ def report_iri(year: int, force: str, pillar: str) -> URIRef:
     return ID[f"report/{year}/{force}/{pillar}"]
 
 
-def question_iri(year: int, pillar: str, n: int) -> URIRef:
+def question_iri(year: int | str, pillar: str, n: int) -> URIRef:
     return ID[f"question/{year}/{pillar}/{n}"]
 
 
@@ -119,19 +119,19 @@ def judgement_iri(year: int, force: str, pillar: str, n: int) -> URIRef:
     return ID[f"judgement/{year}/{force}/{pillar}/{n}"]
 
 
-def finding_iri(year: int, force: str, pillar: str, n: int, k: int) -> URIRef:
+def finding_iri(year: int | str, force: str, pillar: str, n: int, k: int) -> URIRef:
     return ID[f"finding/{year}/{force}/{pillar}/{n}/{k}"]
 
 
-def improvement_iri(year: int, force: str, pillar: str, n: int, k: int) -> URIRef:
+def improvement_iri(year: int | str, force: str, pillar: str, n: int, k: int) -> URIRef:
     return ID[f"improvement/{year}/{force}/{pillar}/{n}/{k}"]
 
 
-def cause_of_concern_iri(year: int, force: str, pillar: str, n: int, k: int) -> URIRef:
+def cause_of_concern_iri(year: int | str, force: str, pillar: str, n: int, k: int) -> URIRef:
     return ID[f"concern/{year}/{force}/{pillar}/{n}/{k}"]
 
 
-def recommendation_iri(year: int, force: str, pillar: str, n: int, k: int) -> URIRef:
+def recommendation_iri(year: int | str, force: str, pillar: str, n: int, k: int) -> URIRef:
     return ID[f"recommendation/{year}/{force}/{pillar}/{n}/{k}"]
 
 

@@ -70,12 +70,22 @@ def judgement_iri(cycle: str, force: str, pillar: str, number: int) -> URIRef:
     return ID[f"judgement/{cycle}/{force}/{pillar}" + (f"/{number}" if number else "")]
 
 
-def reported_judgements(reports: Iterable[Report], forces: ForceIndex) -> dict[URIRef, str | None]:
-    """The judgements the build's later-cycle reports state, with their grades (None: not graded)."""
+def reported_judgements(reports: Iterable[tuple[Report, list[tuple[int, URIRef]]]],
+                        forces: ForceIndex) -> dict[URIRef, str | None]:
+    """The judgements the build's later-cycle reports state, with their grades (None: not graded).
+
+    ``reports`` pairs each report with its questions' numbers as the build gave them (a report of areas
+    has none). A 2018/19 report states a judgement only where it gives a grade."""
     stated: dict[URIRef, str | None] = {}
-    for report in reports:
+    for report, numbers in reports:
         force = forces.get(report.force)
         if report.cycle is None or force is None:
+            continue
+        if report.cycle in PILLAR_CYCLES:
+            for question, (number, _iri) in zip(report.questions, numbers, strict=True):
+                pillar = question.pillar or report.pillar
+                if question.grade is not None and pillar:
+                    stated[judgement_iri(report.cycle, force.police_uk_id, slugify(pillar), number)] = question.grade
             continue
         areas = {a.label: a.iri for a in areas_of(report.cycle)}
         for question in report.questions:

@@ -15,7 +15,9 @@ from datetime import date
 
 from rdflib import Graph, Literal, URIRef
 
-from kg.link.mapping import PUBLISHER
+from kg.link.mapping import PUBLISHER, link_statement
+from kg.link.partners import PartnerFinder
+from kg.link.themes import ThemeTagger
 from kg.model import ForceRecord, Passage, Report
 from kg.namespaces import DCTERMS, GRAPH, ID, OGL, PEEL, PROV, RDF, RDFS, XSD, force_iri, grade_iri, slugify
 from kg.parse.cycle_report import areas_of
@@ -51,8 +53,12 @@ def _str(value: str) -> Literal:
 
 
 def cycle_report_triples(graph: Graph, report: Report, force: ForceRecord, source_url: str,
-                         published: str | None) -> URIRef:
-    """Add the report of a later cycle, its inspection, judgements and statements; return the report's IRI."""
+                         published: str | None, *, tagger: ThemeTagger | None = None,
+                         partners: PartnerFinder | None = None) -> set[str]:
+    """Add the report of a later cycle, its inspection, judgements and statements; with ``tagger`` and
+    ``partners``, tag its statements' themes and link the organisations they name, as a 2014–2017 report's
+    are (:func:`kg.link.mapping.link_statement`). Return the slugs of the organisations named."""
+    named: set[str] = set()
     if report.cycle is None:
         raise ValueError(f"{report.path}: not a report of a later cycle")
     cycle, fid = report.cycle, force.police_uk_id
@@ -106,7 +112,9 @@ def cycle_report_triples(graph: Graph, report: Report, force: ForceRecord, sourc
                              (PEEL.ordinal, _int(ordinal)), (PEEL.question, area.iri),
                              (PEEL.inspection, inspection), (PEEL.force, force_iri(fid))):
                     graph.add((statement, p, o))
+                if tagger is not None and partners is not None:
+                    named |= link_statement(graph, statement, passage.text, fid, source_url, tagger, partners)
         for concern_k, recommendation_k in question.concern_actions:
             graph.add((minted["causes_of_concern"][concern_k - 1], PEEL.leadsTo,
                        minted["recommendations"][recommendation_k - 1]))
-    return node
+    return named

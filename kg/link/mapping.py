@@ -15,7 +15,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from kg.link.judgements import JudgementFacts
 from kg.link.partners import Organisation, PartnerFinder
 from kg.link.themes import ThemeTagger
-from kg.model import GRADES, ForceRecord, Passage, Report
+from kg.model import GRADES, ForceRecord, Passage, Question, Report
 from kg.namespaces import (
     DCTERMS,
     ID,
@@ -189,47 +189,88 @@ def report_triples(graph: Graph, report: Report, ctx: ReportContext) -> set[str]
     repeated_section_triples(graph, report, ctx, report_node)
     named: set[str] = set()
     for question, (number, question_node) in zip(report.questions, ctx.questions, strict=True):
-        for attr, cls, mint in STATEMENT_KINDS:
-            passages: list[Passage] = getattr(question, attr)
-            for k, passage in enumerate(passages, start=1):
-                node = mint(report.year, force_id, pillar, number, k)
-                graph.add((node, RDF.type, cls))
-                graph.add((node, PEEL.text, _str(passage.text)))
-                graph.add((node, PEEL.sourceReport, report_node))
-                graph.add((node, PROV.wasDerivedFrom, report_node))
-                graph.add((node, PEEL.startOffset, _int(passage.start)))
-                graph.add((node, PEEL.endOffset, _int(passage.end)))
-                graph.add((node, PEEL.line, _int(passage.line)))
-                graph.add((node, PEEL.ordinal, _int(k)))
-                graph.add((node, PEEL.question, question_node))
-                graph.add((node, PEEL.inspection, inspection))
-                graph.add((node, PEEL.force, force_iri(force_id)))
-                for match in ctx.tagger.tag(passage.text):
-                    tag = URIRef(f"{node}#theme-{str(match.theme).rsplit('/', 1)[-1]}")
-                    graph.add((node, PEEL.theme, match.theme))
-                    graph.add((node, PEEL.themeTag, tag))
-                    graph.add((tag, RDF.type, PEEL.ThemeTag))
-                    graph.add((tag, PEEL.taggedTheme, match.theme))
-                    graph.add((tag, PEEL.matchedLabel, _str(match.label)))
-                for mention in ctx.partners.find(passage.text, exclude_force=force_id):
-                    target = force_iri(mention.key) if mention.is_force else organisation_iri(mention.key)
-                    graph.add((node, PEEL.mentions, target))
-                    graph.add((force_iri(force_id), PEEL.worksWith, target))
-                    if not mention.is_force:
-                        named.add(mention.key)
-                        graph.add((target, DCTERMS.source, URIRef(ctx.source_url)))  # the page that names it
+        place = StatementPlace(report.year, pillar, number, question_node, inspection, report_node)
+        named |= statement_triples(graph, question, place, ctx)
     return named
 
 
-def repeated_section_triples(graph: Graph, report: Report, ctx: ReportContext, report_node: URIRef) -> None:
+def link_statement(graph: Graph, node: URIRef, text: str, force_id: str, source_url: str, tagger: ThemeTagger,
+                   partners: PartnerFinder) -> set[str]:
+    """Tag statement ``node`` with the themes its ``text`` is about and link the organisations it names (each
+    citing ``source_url``, the page that names it); return the slugs of the organisations named."""
+    named: set[str] = set()
+    for match in tagger.tag(text):
+        tag = URIRef(f"{node}#theme-{str(match.theme).rsplit('/', 1)[-1]}")
+        graph.add((node, PEEL.theme, match.theme))
+        graph.add((node, PEEL.themeTag, tag))
+        graph.add((tag, RDF.type, PEEL.ThemeTag))
+        graph.add((tag, PEEL.taggedTheme, match.theme))
+        graph.add((tag, PEEL.matchedLabel, _str(match.label)))
+    for mention in partners.find(text, exclude_force=force_id):
+        target = force_iri(mention.key) if mention.is_force else organisation_iri(mention.key)
+        graph.add((node, PEEL.mentions, target))
+        graph.add((force_iri(force_id), PEEL.worksWith, target))
+        if not mention.is_force:
+            named.add(mention.key)
+            graph.add((target, DCTERMS.source, URIRef(source_url)))  # the page that names it
+    return named
+
+
+@dataclass(frozen=True)
+class StatementPlace:
+    """Where a question's statements sit: the identifier parts (``segment``: the year, or from 2018/19 the
+    cycle), the question, the inspection and the report they come from."""
+
+    segment: int | str
+    pillar: str  # slug
+    number: int
+    question: URIRef
+    inspection: URIRef
+    report: URIRef
+
+
+def statement_triples(graph: Graph, question: Question, place: StatementPlace, ctx: ReportContext) -> set[str]:
+    """Add a question's findings, areas for improvement, causes of concern and recommendations, with their
+    themes and the organisations they name; return the slugs of the organisations named."""
+    force_id = ctx.force.police_uk_id
+    named: set[str] = set()
+    minted: dict[str, list[URIRef]] = {}
+    for attr, cls, mint in STATEMENT_KINDS:
+        passages: list[Passage] = getattr(question, attr)
+        for k, passage in enumerate(passages, start=1):
+            node = mint(place.segment, force_id, place.pillar, place.number, k)
+            minted.setdefault(attr, []).append(node)
+            graph.add((node, RDF.type, cls))
+            graph.add((node, PEEL.text, _str(passage.text)))
+            graph.add((node, PEEL.sourceReport, place.report))
+            graph.add((node, PROV.wasDerivedFrom, place.report))
+            graph.add((node, PEEL.startOffset, _int(passage.start)))
+            graph.add((node, PEEL.endOffset, _int(passage.end)))
+            graph.add((node, PEEL.line, _int(passage.line)))
+            graph.add((node, PEEL.ordinal, _int(k)))
+            graph.add((node, PEEL.question, place.question))
+            graph.add((node, PEEL.inspection, place.inspection))
+            graph.add((node, PEEL.force, force_iri(force_id)))
+            named |= link_statement(graph, node, passage.text, force_id, ctx.source_url, ctx.tagger, ctx.partners)
+    for concern_k, recommendation_k in question.concern_actions:  # a cause of concern and the actions it leads to
+        graph.add((minted["causes_of_concern"][concern_k - 1], PEEL.leadsTo,
+                   minted["recommendations"][recommendation_k - 1]))
+    return named
+
+
+def repeated_section_triples(graph: Graph, report: Report, ctx: ReportContext, report_node: URIRef,
+                             keys: list[str] | None = None) -> None:
     """Record a section that repeats an earlier one: ``{report}#section-{n}`` is ``peel:duplicateOf`` the
-    earlier section, with the span (offsets and line) of the repeated text, which yields no findings."""
-    for question, (number, question_node) in zip(report.questions, ctx.questions, strict=True):
+    earlier section, with the span (offsets and line) of the repeated text, which yields no findings.
+    ``keys`` name the sections (the question numbers unless given: a report of several pillars gives
+    ``{pillar}-{n}``)."""
+    names = keys if keys is not None else [str(number) for number, _ in ctx.questions]
+    for at, (question, (_number, question_node)) in enumerate(zip(report.questions, ctx.questions, strict=True)):
         if question.duplicate_of is None or not question.repeated:
             continue
-        original_number, original_question = ctx.questions[question.duplicate_of]
-        section = URIRef(f"{report_node}#section-{number}")
-        original = URIRef(f"{report_node}#section-{original_number}")
+        _original_number, original_question = ctx.questions[question.duplicate_of]
+        section = URIRef(f"{report_node}#section-{names[at]}")
+        original = URIRef(f"{report_node}#section-{names[question.duplicate_of]}")
         for node, about in ((section, question_node), (original, original_question)):
             graph.add((report_node, DCTERMS.hasPart, node))  # so the report's documents and page include it
             graph.add((node, RDF.type, PEEL.ReportSection))
@@ -242,17 +283,21 @@ def repeated_section_triples(graph: Graph, report: Report, ctx: ReportContext, r
         graph.add((section, PEEL.repeatedParagraphs, _int(len(question.repeated))))
 
 
-def unknown_question_triples(graph: Graph, year: int, pillar: str, number: int, heading: str) -> URIRef:
-    """A question the vocabulary lacks (a later year's question set): minted from the report."""
+def unknown_question_triples(graph: Graph, year: int, pillar: str, number: int, heading: str,
+                             cycle: str | None = None) -> URIRef:
+    """A question the vocabulary lacks (a later year's question set): minted from the report; with ``cycle``
+    (2018/19), ``/id/question/{cycle}/{pillar}/{n}`` in the cycle's scheme."""
     slug = slugify(pillar)
-    iri = question_iri(year, slug, number)
+    iri = question_iri(cycle or year, slug, number)
+    if cycle is not None:
+        graph.add((iri, PEEL.cycle, ID[f"cycle/{cycle}"]))
     graph.add((iri, RDF.type, PEEL.Question))
     graph.add((iri, RDF.type, SKOS.Concept))
     graph.add((iri, SKOS.prefLabel, Literal(heading, lang="en")))
     graph.add((iri, PEEL.year, _int(year)))
     graph.add((iri, PEEL.pillar, pillar_iri(slug)))
     graph.add((iri, PEEL.questionNumber, _int(number)))
-    graph.add((iri, SKOS.inScheme, scheme_iri(f"questions-{year}")))
+    graph.add((iri, SKOS.inScheme, scheme_iri(f"questions-{cycle or year}")))
     return iri
 
 
@@ -264,8 +309,10 @@ __all__ = [
     "force_triples",
     "inspection_triples",
     "judgement_triples",
+    "link_statement",
     "organisation_triples",
     "publisher_triples",
     "report_triples",
+    "statement_triples",
     "unknown_question_triples",
 ]

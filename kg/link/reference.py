@@ -196,7 +196,7 @@ def read_grades(path: Path) -> list[GradeRecord]:
     return records
 
 
-LATER_REPORT_CYCLES = ("2021-22", "2023-25")  # cycles whose reports are read by kg.parse.cycle_report
+LATER_REPORT_CYCLES = ("2018-19", "2021-22", "2023-25")  # 2018/19 by pillar, later ones by area of policing
 
 
 def read_report_metadata(path: Path) -> dict[str, ReportMeta]:
@@ -217,7 +217,8 @@ def read_report_metadata(path: Path) -> dict[str, ReportMeta]:
             file=row["file"],
             force=row["force"],
             year=_year(path, line, row["year"]),
-            pillar=row["pillar"].strip() if cycle else _pillar(path, line, row["pillar"]),
+            pillar=(row["pillar"].strip() if cycle and (cycle != "2018-19" or not row["pillar"].strip())
+                    else _pillar(path, line, row["pillar"])),  # a 2018/19 pillar page names its pillar
             source_url=row["source_url"],
             published=published,
             cycle=cycle,

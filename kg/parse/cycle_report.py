@@ -74,16 +74,39 @@ def cycle_title(text: str) -> tuple[str, str] | None:
     return (match["force"].strip(), CYCLES[match["cycle"]]) if match else None
 
 
+_ADDRESS = re.compile(r"/peel-reports/(?P<force>[a-z][a-z-]*?)-(?P<cycle>2021-22|2023-25)/?(?:[?#].*)?$")
+_NAME_LINKS = {"and", "of", "the"}
+
+
+def cycle_from_address(url: str | None) -> tuple[str, str] | None:
+    """The force (as a title would name it) and cycle of a later cycle's report page from its address, for a stored
+    page whose text lost its title line.
+
+    >>> cycle_from_address("https://hmicfrs.justiceinspectorates.gov.uk/peel-reports/avon-and-somerset-2023-25/")
+    ('Avon and Somerset', '2023-25')
+    >>> cycle_from_address("https://example.org/peel-assessments/peel-2016/norfolk/") is None
+    True
+    """
+    match = _ADDRESS.search(url or "")
+    if match is None:
+        return None
+    words = match["force"].split("-")
+    name = " ".join(w if w in _NAME_LINKS and i else w.capitalize() for i, w in enumerate(words))
+    return name, match["cycle"]
+
+
 def five_level_grade(text: str) -> str | None:
     """The five-level grade a line states by itself ("Adequate", "GOOD"), else None."""
     wanted = normalise_label(text).rstrip(".")
     return next((g for g in GRADES_2021 if g.lower() == wanted), None)
 
 
-def parse_cycle_report(text: str, *, path: str = "<text>") -> Report:
+def parse_cycle_report(text: str, *, path: str = "<text>", source_url: str | None = None) -> Report:
     """Parse a 2021/22 or 2023–2025 report page (see the module's docstring).
 
-    Raises :class:`ParseError` with ``path`` and a line when the text has no such title.
+    A page without a title line takes its force and cycle from ``source_url`` (the inspectorate's
+    ``/peel-reports/{force}-{cycle}/``), with a warning. Raises :class:`ParseError` with ``path`` and a line when
+    the text has no such title and the address gives neither.
 
     >>> report = parse_cycle_report(
     ...     "Anyshire PEEL 2023–2025\\nOur judgements\\nInvestigating crime: Adequate\\n"
@@ -95,17 +118,26 @@ def parse_cycle_report(text: str, *, path: str = "<text>") -> Report:
     normalised = rl.normalise(text)
     content = [line for line in rl.split_lines(normalised) if line.text]
     title = next(((line, found) for line in content if (found := cycle_title(line.text))), None)
-    if title is None:
+    addressed = cycle_from_address(source_url)
+    if title is None and (addressed is None or not content):
         raise ParseError(path, content[0].number if content else 1,
                          "no title line '<Force> PEEL 2021/22' or '<Force> PEEL 2023–2025' found")
-    line, (force, cycle) = title
+    if title is not None:
+        force, cycle = title[1]
+    else:
+        assert addressed is not None
+        force, cycle = addressed
     report = Report(force=force, force_name=None, year=int(cycle[:4]), pillar=None, text=normalised, path=path,
                     cycle=cycle)
-    skipped = content[:content.index(line)]
+    start = content.index(title[0]) + 1 if title else 0
+    skipped = content[:start - 1] if title else []
+    if title is None:
+        report.warnings.append(ParseWarning(content[0].number, f"no title line: took {force} {cycle} from the "
+                                                               f"page's address {source_url}"))
     if skipped:
         report.warnings.append(ParseWarning(skipped[0].number, f"skipped {len(skipped)} line(s) of site text "
                                             f"before the title (lines {skipped[0].number}–{skipped[-1].number})"))
-    _Reader(report, areas_of(cycle)).read(content[content.index(line) + 1:])
+    _Reader(report, areas_of(cycle)).read(content[start:])
     return report
 
 

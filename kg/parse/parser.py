@@ -17,10 +17,11 @@ from kg.errors import ParseError
 from kg.model import Level, ParseWarning, Passage, Question, Report
 from kg.parse import judgement_text as jt
 from kg.parse import report_lines as rl
-from kg.parse.cycle_report import cycle_title, parse_cycle_report
+from kg.parse.cycle_report import cycle_from_address, cycle_title, parse_cycle_report
 from kg.parse.input_text import control_character
 from kg.parse.overview_page import parse_overview
 
+INTEGRATED_YEAR, INTEGRATED_CYCLE = 2018, "2018-19"  # a 2018 page is of the integrated assessment's cycle
 DUPLICATE_SHARE = 0.6  # share of a question's paragraphs repeated from an earlier one that makes it a duplicate
 _BLOCK_LABELS = {"areas_for_improvement": "areas for improvement", "causes_of_concern": "causes of concern",
                  "recommendations": "recommendations"}
@@ -85,10 +86,13 @@ def parse_report(text: str, *, path: str = "<text>", pillar: str | None = None,
         overview = parse_overview(content, normalised, path)
         if overview is not None:
             return overview
+        if cycle_from_address(source_url):  # a later cycle's page whose stored text lost its title
+            return parse_cycle_report(normalised, path=path, source_url=source_url)
     builder = _Builder(path, normalised)
     builder.pillar_hint = pillar
     builder.source_url = source_url
     title_line = builder.read_front_matter(content)
+    builder.integrated = rl.integrated_title(title_line.text)
     for line in content[content.index(title_line) + 1:]:
         builder.feed(line)
     return builder.finish(title_line)
@@ -124,7 +128,9 @@ class _Builder:
         self.site_block: rl.Line | None = None  # the heading of the site block being skipped
         self.site_lines: list[int] = []
         self.site_questions = 0
-        self.core_follows = False  # a "Questions for <pillar>" heading came before the first question
+        self.core_follows = False  # a "Questions for <pillar>" heading came before the section's first question
+        self.integrated = False  # the title names the 2018/19 integrated assessment: a section per pillar
+        self.section_start = 0  # index of the current pillar section's first question (integrated)
 
     def warn(self, line: int, message: str) -> None:
         self.warnings.append(ParseWarning(line, message))
@@ -168,6 +174,9 @@ class _Builder:
         elif (stated := rl.questions_for(line.text)) is not None:
             self.end_block()
             self.read_questions_for(stated, line)
+        elif self.integrated and self.questions and (pillar := rl.pillar_line(line.text)) is not None:
+            self.end_block()
+            self.start_pillar(pillar, line)
         elif item is not None:
             self.add_bullet(item)
         elif rl.is_welsh(line.text):
@@ -222,8 +231,17 @@ class _Builder:
         self.site_block = None
         return False
 
+    def start_pillar(self, pillar: str, line: rl.Line) -> None:
+        """A pillar line after questions of an integrated report: the next pillar's section begins."""
+        if pillar == self.pillar:
+            self.warn(line.number, f"pillar line {line.text!r} repeats the pillar of its section; ignored")
+            return
+        self.pillar, self.section_start, self.core_follows = pillar, len(self.questions), False
+
     def read_questions_for(self, pillar: str, line: rl.Line) -> None:
-        if not self.questions:
+        if self.integrated and self.questions and pillar != self.pillar:
+            self.start_pillar(pillar, line)  # a section that opens on its core questions
+        if len(self.questions) == self.section_start:
             self.core_follows = True
         if self.pillar is None:
             self.pillar = pillar
@@ -232,8 +250,11 @@ class _Builder:
 
     def start_question(self, heading: str, line: rl.Line) -> None:
         self.end_block()
-        level: Level = "core" if self.questions or self.core_follows else "headline"
-        self.questions.append(Question(heading=heading, level=level, line=line.number))
+        level: Level = "core" if len(self.questions) > self.section_start or self.core_follows else "headline"
+        if self.integrated and self.pillar is None:
+            self.pillar = rl.infer_pillar(heading)
+        pillar = self.pillar if self.integrated else None
+        self.questions.append(Question(heading=heading, level=level, line=line.number, pillar=pillar))
         self.states.append(_QuestionState())
         if self.pending_grade and level == "headline":
             self.states[-1].line_grade, self.states[-1].line_grade_at = self.pending_grade
@@ -289,9 +310,12 @@ class _Builder:
 
     def add_item(self, line: rl.Line) -> None:
         assert self.block is not None
-        items: list[Passage] = getattr(self.questions[-1], self.block)
+        question = self.questions[-1]
+        items: list[Passage] = getattr(question, self.block)
         items.append(self.passage(line))
         self.block_items += 1
+        if self.block == "recommendations" and question.causes_of_concern:  # the actions the cause leads to
+            question.concern_actions.append((len(question.causes_of_concern), len(question.recommendations)))
 
     def end_block(self) -> None:
         if self.block and self.block_header and not self.block_items:
@@ -306,12 +330,15 @@ class _Builder:
         if not self.questions:
             raise ParseError(self.path, title.number, f"no question heading (a short line ending in '?') after "
                                                       f"the title {title.text!r}")
-        pillar = self.settle_pillar()
+        if self.integrated:
+            self.settle_sections()
+        pillar = None if self.integrated else self.settle_pillar()
         mark_duplicates(self.questions, self.warn)
         force_name = self.settle_grades()
         report = Report(force=self.force, force_name=force_name or jt.find_force_name(self.text, self.force),
                         year=self.year, pillar=pillar, last_updated=self.last_updated, questions=self.questions,
-                        text=self.text, path=self.path, summary=self.summary)
+                        text=self.text, path=self.path, summary=self.summary,
+                        cycle=INTEGRATED_CYCLE if self.year == INTEGRATED_YEAR else None)
         report.warnings = sorted(self.warnings, key=lambda warning: warning.line)
         return report
 
@@ -328,6 +355,14 @@ class _Builder:
             self.warn(headline.line, f"the headline question reads as {inferred!r} but the stated pillar is "
                                      f"{self.pillar!r}; kept {self.pillar!r}")
         return self.pillar
+
+    def settle_sections(self) -> None:
+        """An integrated report has no pillar of its own; each question has its section's. A question before
+        any pillar is known (no pillar line, a headline that names none) is kept, with a warning."""
+        for question in self.questions:
+            if question.pillar is None:
+                self.warn(question.line, f"no pillar line before {question.heading!r} and the question names no "
+                                         "pillar: left without one (the build skips it)")
 
     def pillar_from_elsewhere(self, first: Question) -> str | None:
         """The pillar of a page whose text neither states nor implies it: the metadata's, else its address's."""

@@ -75,7 +75,7 @@ def bullet(line: Line) -> Line | None:
 
 
 _TITLE_LINKS = {"and", "of", "the", "&"}
-_TITLE = re.compile(r"^(?P<force>[^\W\d_][\w '&.,()-]*?)\s*[-:,]?\s+PEEL\s+(?P<year>20\d\d)$")
+_TITLE = re.compile(r"^(?P<force>[^\W\d_][\w '&.,()-]*?)\s*[-:,]?\s+PEEL\s+(?P<year>20\d\d)(?P<cycle>[/-]19)?$")
 
 
 _OVERVIEW_TITLE = re.compile(r"^(?P<force>[^\W\d_][\w '&.,()-]*?)\s+(?P<year>20\d\d)(?:/\d\d)?$")
@@ -91,7 +91,20 @@ def title(text: str, *, overview: bool = False) -> tuple[str, int] | None:
         return None
     if not match or len(words) > 6 or not all(w[0].isupper() or w in _TITLE_LINKS for w in words):
         return None
+    if not overview and match["cycle"] and match["year"] != "2018":
+        return None  # "PEEL 2018/19" is the integrated assessment's title; no other year is written so
     return match["force"].strip(), int(match["year"])
+
+
+def integrated_title(text: str) -> bool:
+    """Whether a title line names the integrated assessment as a whole ("Norfolk PEEL 2018/19"), whose report
+    holds every pillar, rather than one pillar's page of it ("Norfolk PEEL 2018").
+
+    >>> integrated_title("Norfolk PEEL 2018/19"), integrated_title("Norfolk PEEL 2018")
+    (True, False)
+    """
+    match = _TITLE.match(fold(text))
+    return bool(match and match["cycle"] and title(text))
 
 
 _PILLAR = re.compile(r"^(?:PEEL\s*[:-]?\s*)?(effectiveness|efficiency|legitimacy|leadership)(?:\s+20\d\d)?$", re.I)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -18,6 +19,12 @@ from rdflib import Dataset, Graph, URIRef
 from kg.errors import InputError
 from kg.link.cycle_judgements import cycle_judgement_triples, cycle_judgements, reported_judgements
 from kg.link.cycle_mapping import cycle_report_graph, cycle_report_triples
+from kg.link.integrated_mapping import (
+    INTEGRATED_CYCLE,
+    integrated_report_graph,
+    integrated_report_triples,
+    question_pillar,
+)
 from kg.link.judgements import ForceIndex, JudgementFacts, Notice, merge_judgements
 from kg.link.mapping import (
     ReportContext,
@@ -33,7 +40,7 @@ from kg.link.partners import PartnerFinder, read_organisations
 from kg.link.reference import read_forces, read_grades, read_report_metadata, read_wikidata
 from kg.link.reference_coverage import LATER_GRADES_CSV, read_later_rows
 from kg.link.themes import ThemeTagger
-from kg.model import Report, ReportMeta
+from kg.model import ForceRecord, Report, ReportMeta
 from kg.namespaces import REFERENCE_GRAPH, VOCABULARY_GRAPH, report_graph, slugify
 from kg.parse.limits import check_report_size
 from kg.parse.parser import parse_file
@@ -118,34 +125,62 @@ def _metadata_for(report_path: Path, cache: dict[Path, dict[str, ReportMeta]]) -
 def _number_questions(
     report: Report, vocab: Vocabulary, graph: Graph, notices: list[Notice]
 ) -> list[tuple[int, URIRef]]:
-    """Give each parsed question its number and IRI in the question scheme of its year."""
+    """Give each parsed question its number and IRI in the question scheme of its year (a 2018/19 report's:
+    of its cycle, within each question's pillar)."""
     numbered: list[tuple[int, URIRef]] = []
-    core = 0
-    known = vocab.questions.get((report.year, slugify(report.pillar_name)), [])
-    for question in report.questions:
+    cycle = report.cycle if report.cycle == INTEGRATED_CYCLE else None
+    core: Counter[str] = Counter()
+    for at, question in enumerate(report.questions):
+        pillar = question_pillar(report, at) or report.pillar_name
+        known = (vocab.cycle_questions if cycle else vocab.questions).get((report.year, slugify(pillar)), [])
         if question.level == "headline":
             entry = known[0] if known and known[0].number == 0 else None
             number = 0
         else:
-            core += 1
-            entry = vocab.find_question(report.year, report.pillar_name, question.heading)
-            number = entry.number if entry else core
+            core[pillar] += 1
+            entry = vocab.find_question(report.year, pillar, question.heading, cycle=cycle is not None)
+            number = entry.number if entry else core[pillar]
             if entry is None:
                 notices.append(
                     Notice(
                         report.path,
                         question.line,
-                        f"heading not in the {report.year} question set; numbered {number} by order",
+                        f"heading not in the {cycle or report.year} question set; numbered {number} by order",
                     )
                 )
-        if any(n == number for n, _ in numbered):
+        if any(n == number and question_pillar(report, i) == question_pillar(report, at)
+               for i, (n, _) in enumerate(numbered)):
             raise InputError(report.path, question.line, f"question {number} appears twice")
         if entry is None:
-            iri = unknown_question_triples(graph, report.year, report.pillar_name, number, question.heading)
+            iri = unknown_question_triples(graph, report.year, pillar, number, question.heading, cycle=cycle)
         else:
             iri = entry.iri
         numbered.append((number, iri))
     return numbered
+
+
+def _map_integrated(path: Path, report: Report, meta: ReportMeta, force: ForceRecord, index: ForceIndex,
+                    vocab: Vocabulary, tagger: ThemeTagger, partners: PartnerFinder) -> tuple[ReportUnit, Graph]:
+    """Map a 2018/19 report (the integrated assessment, or one pillar's page of it) into the cycle's inspection."""
+    said = (index.get(meta.force), meta.cycle or (INTEGRATED_CYCLE if meta.year == 2018 else None),
+            meta.pillar or None)
+    if said != (force, INTEGRATED_CYCLE, report.pillar):
+        text_says = " ".join(filter(None, (report.force, INTEGRATED_CYCLE, report.pillar)))
+        row_says = " ".join(filter(None, (meta.force, meta.cycle or str(meta.year), meta.pillar)))
+        raise InputError(str(path), None, f"the text is {text_says}, but {REPORTS_CSV} says {row_says}")
+    notices = [Notice(str(path), w.line, w.message) for w in report.warnings]
+    for question in [q for q in report.questions if q.pillar is None and report.pillar is None]:
+        notices.append(Notice(str(path), question.line, f"{question.heading!r} has no pillar; left out"))
+    report.questions = [q for q in report.questions if q.pillar or report.pillar]
+    page_pillar = slugify(report.pillar) if report.pillar else None
+    graph = Graph(identifier=integrated_report_graph(force.police_uk_id, page_pillar))
+    numbered = _number_questions(report, vocab, graph, notices)
+    labels = [q.heading if (label := vocab.label(iri)) == str(iri) else label  # a minted question: its heading
+              for q, (_n, iri) in zip(report.questions, numbered, strict=True)]
+    ctx = ReportContext(force, meta.source_url, meta.published, numbered, tagger, partners)
+    named = integrated_report_triples(graph, report, ctx, labels)
+    return ReportUnit(str(path), graph.identifier, slim(report), meta.source_url, numbered, named,  # type: ignore[arg-type]
+                      notices), graph
 
 
 def _map_report(path: Path, meta: ReportMeta, index: ForceIndex, vocab: Vocabulary, tagger: ThemeTagger,
@@ -158,14 +193,17 @@ def _map_report(path: Path, meta: ReportMeta, index: ForceIndex, vocab: Vocabula
     force = index.get(report.force)
     if force is None:
         raise InputError(str(path), None, f"force {report.force!r} is not in {forces_file.name}")
+    if report.cycle == INTEGRATED_CYCLE:  # 2018/19: one inspection per force, by pillar and question
+        return _map_integrated(path, report, meta, force, index, vocab, tagger, partners)
     if report.cycle is not None or meta.cycle is not None:  # 2021/22 on: areas of policing, no pillar
         if report.cycle is None or (index.get(meta.force), meta.cycle) != (force, report.cycle):
             raise InputError(str(path), None, f"the text is {report.force} {report.cycle}, but {REPORTS_CSV} "
                                               f"says {meta.force} {meta.cycle}")
         cycle_graph = Graph(identifier=cycle_report_graph(report.cycle, force.police_uk_id))
-        cycle_report_triples(cycle_graph, report, force, meta.source_url, meta.published)
+        named = cycle_report_triples(cycle_graph, report, force, meta.source_url, meta.published, tagger=tagger,
+                                     partners=partners)
         warnings = [Notice(str(path), w.line, w.message) for w in report.warnings]
-        return ReportUnit(str(path), cycle_graph.identifier, slim(report), meta.source_url, [], set(),  # type: ignore[arg-type]
+        return ReportUnit(str(path), cycle_graph.identifier, slim(report), meta.source_url, [], named,  # type: ignore[arg-type]
                           warnings), cycle_graph
     if (index.get(meta.force), meta.year, meta.pillar) != (force, report.year, report.pillar_name):
         raise InputError(
@@ -237,7 +275,7 @@ def build_dataset(inputs: Inputs, progress: Progress = _quiet, *, cache: Path | 
     later = inputs.grades.parent / LATER_GRADES_CSV  # the companion table of the later cycles, when there is one
     later_judgements, later_notices = cycle_judgements(
         read_later_rows(later) if later.is_file() else [], index, vocab,
-        reported_judgements((u.report for u in units), index), str(later))
+        reported_judgements(((u.report, u.numbered) for u in units), index), str(later))
     notices.extend(later_notices)
 
     progress("mapping to RDF")

@@ -36,7 +36,7 @@ from kg.store.local import to_oxigraph
 
 CACHE_DIR = "cache"  # under the data directory (``--out``)
 UNITS_DIR = "units"
-FORMAT = 1  # bump when the layout of a cached unit changes
+FORMAT = 2  # bump when the layout of a cached unit changes
 
 
 @dataclass
@@ -57,7 +57,8 @@ class ReportUnit:
 def slim(report: Report) -> Report:
     """``report`` without its passages and text: the part the judgement merge reads."""
     questions = [
-        Question(q.heading, q.level, q.line, q.grade, q.grade_line, q.not_inspected, duplicate_of=q.duplicate_of)
+        Question(q.heading, q.level, q.line, q.grade, q.grade_line, q.not_inspected, duplicate_of=q.duplicate_of,
+                 pillar=q.pillar)
         for q in report.questions
     ]
     return Report(report.force, report.force_name, report.year, report.pillar, report.last_updated,
@@ -154,18 +155,19 @@ def _unit_to_json(unit: ReportUnit) -> dict[str, Any]:
         "notices": [[n.file, n.line, n.message] for n in unit.notices],
         "report": {
             "force": r.force, "force_name": r.force_name, "year": r.year, "pillar": r.pillar,
-            "last_updated": r.last_updated, "path": r.path,
-            "questions": [[q.heading, q.level, q.line, q.grade, q.grade_line, q.not_inspected, q.duplicate_of]
-                          for q in r.questions],
+            "last_updated": r.last_updated, "path": r.path, "cycle": r.cycle,
+            "questions": [[q.heading, q.level, q.line, q.grade, q.grade_line, q.not_inspected, q.duplicate_of,
+                           q.pillar] for q in r.questions],
         },
     }
 
 
 def _unit_from_json(data: dict[str, Any], quads_file: Path) -> ReportUnit:
     r = data["report"]
-    questions = [Question(h, lv, ln, g, gl, ni, duplicate_of=d) for h, lv, ln, g, gl, ni, d in r["questions"]]
+    questions = [Question(h, lv, ln, g, gl, ni, duplicate_of=d, pillar=p) for h, lv, ln, g, gl, ni, d, p
+                 in r["questions"]]
     report = Report(r["force"], r["force_name"], r["year"], r["pillar"], r["last_updated"], questions,
-                    [], "", r["path"])
+                    [], "", r["path"], cycle=r["cycle"])
     return ReportUnit(
         data["path"], URIRef(data["graph"]), report, data["source_url"],
         [(n, URIRef(iri)) for n, iri in data["numbered"]], set(data["partners"]),

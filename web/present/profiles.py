@@ -123,6 +123,19 @@ class InspectionSection:
     questions: tuple[tuple[Link, Judgement | None, tuple[Group, ...]], ...]
 
     @property
+    def title(self) -> str:
+        """What the page calls it: "Effectiveness 2016"; a later cycle's inspection (no pillar) by its cycle
+        alone, "PEEL 2023–2025" (its label already names its years)."""
+        return self.pillar.label if "/id/cycle/" in self.pillar.iri else f"{self.pillar.label} {self.year}"
+
+    @property
+    def report_name(self) -> str:
+        """The report as a sentence names it: "2016 effectiveness report", "PEEL 2023–2025 report"."""
+        if "/id/cycle/" in self.pillar.iri:
+            return f"{self.pillar.label} report"
+        return f"{self.year} {self.pillar.label.lower()} report"
+
+    @property
     def has_text(self) -> bool:
         """Whether the dataset holds this inspection's report text (findings or areas for improvement)."""
         return any(groups for _question, _judgement, groups in self.questions)
@@ -315,10 +328,13 @@ def force_profile(store: Store, force: URIRef) -> ForceProfile:
 
 def _questions(graded: Sequence[Judgement], quoted: Sequence[QuotedStatement]
                ) -> tuple[tuple[Link, Judgement | None, tuple[Group, ...]], ...]:
-    """Each question once, in question order, with its judgement and its statements by kind."""
+    """Each question once, in question order, with its judgement and its statements by kind. The questions of an
+    inspection of several pillars (2018/19) stay together by pillar: the order is by the question's scheme path
+    (``/id/question/2018-19/efficiency/…``), then number."""
     by_question = {j.question: j for j in graded}
     numbers = {j.question: j.number for j in graded} | {s.question: s.number for s in quoted}
-    ordered = sorted(numbers, key=lambda q: (numbers[q] if numbers[q] is not None else 99, q.label))
+    ordered = sorted(numbers, key=lambda q: (q.iri.rsplit("/", 1)[0], numbers[q] if numbers[q] is not None else 99,
+                                             q.label))
     return tuple((q, by_question.get(q), _by_kind([s for s in quoted if s.question == q])) for q in ordered)
 
 

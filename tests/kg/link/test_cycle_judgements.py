@@ -51,7 +51,7 @@ def test_the_bundled_2018_19_rows_are_pillar_and_question_judgements_of_one_insp
     rows = read_later_rows(reference_dir() / "peel_grades_later.csv")
     judgements, notices = cycle_judgements(rows, forces, vocab, {}, "peel_grades_later.csv")
     assert notices == []
-    assert len(judgements) == len(rows) >= 8  # every row maps, none twice
+    assert len(judgements) == len({(r.cycle, r.force, r.pillar, r.question) for r in rows}) >= 8  # every row maps
     graph = Graph()
     cycle_judgement_triples(graph, judgements)
     efficiency = judgement_iri("2018-19", "norfolk", "efficiency", 0)
@@ -101,7 +101,7 @@ def report_stating(grade: str) -> Report:
 @pytest.mark.parametrize(("stated", "claimed"), [("Adequate", None), ("Good", "peel-2021-adequate")])
 def test_a_row_on_a_reported_judgement_adds_its_source_or_its_own_claim(
         vocab: Vocabulary, forces: ForceIndex, stated: str, claimed: str | None) -> None:
-    reported = reported_judgements([report_stating(stated)], forces)
+    reported = reported_judgements([(report_stating(stated), [])], forces)
     iri = ID["judgement/2021-22/norfolk/investigating-crime"]
     assert reported == {iri: stated}
     source = INSPECTORATE + "peel-2021-22/norfolk/"
@@ -125,6 +125,24 @@ def test_an_ungraded_area_never_gets_a_grade_from_a_row(vocab: Vocabulary, force
     _, notices = cycle_judgements([row("2021-22", "Norfolk", area, "overall", "Good", INSPECTORATE, line=4)],
                                   forces, vocab, {}, "later.csv")
     assert notices[0].line == 4 and "is not graded in 2021-22" in notices[0].message
+
+
+def test_the_bundled_2023_25_rows_are_five_level_area_judgements_with_their_second_hand_sources(
+        vocab: Vocabulary, forces: ForceIndex) -> None:
+    rows = [r for r in read_later_rows(reference_dir() / "peel_grades_later.csv") if r.cycle == "2023-25"]
+    assert rows and all(r.second_hand for r in rows)
+    judgements, notices = cycle_judgements(rows, forces, vocab, {}, "peel_grades_later.csv")
+    assert notices == []
+    graph = Graph()
+    cycle_judgement_triples(graph, judgements)
+    investigating = ID["judgement/2023-25/avon-and-somerset/investigating-crime"]
+    assert one(graph, investigating, PEEL.grade) == ID["grade/peel-2021-requires-improvement"]
+    assert one(graph, investigating, PEEL.question) == ID["area/2023-25/investigating-crime"]
+    assert one(graph, ID["judgement/2023-25/avon-and-somerset/building-supporting-and-protecting-the-workforce"],
+               PEEL.grade) == ID["grade/peel-2021-adequate"]
+    powers = ID["judgement/2023-25/avon-and-somerset/police-powers-and-public-treatment"]
+    assert len(list(graph.objects(powers, DCTERMS.source))) == 2  # two pages state it, both kept
+    assert one(graph, inspection_iri("2023-25", "avon-and-somerset"), PEEL.cycle) == ID["cycle/2023-25"]
 
 
 def test_the_2018_19_questions_stay_out_of_the_yearly_question_sets(vocab: Vocabulary) -> None:

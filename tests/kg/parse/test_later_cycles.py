@@ -12,11 +12,15 @@ from rdflib import Graph, URIRef
 from kg.errors import ParseError
 from kg.link.cycle_mapping import cycle_report_triples
 from kg.link.mapping import force_triples, publisher_triples
+from kg.link.partners import PartnerFinder, read_organisations
+from kg.link.reference import read_forces
+from kg.link.themes import ThemeTagger
 from kg.model import ForceRecord
 from kg.namespaces import ID, PEEL, SKOS
 from kg.parse.cycle_report import areas_of, parse_cycle_report
-from kg.parse.parser import parse_file
+from kg.parse.parser import parse_file, parse_report
 from kg.release.validate import validate_graph
+from kg.resources import reference_dir
 from kg.vocab import Vocabulary
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "cycles"
@@ -67,6 +71,20 @@ def test_a_page_without_a_cycle_title_names_its_line() -> None:
         parse_cycle_report("Investigating crime: Good\n", path="x.txt")
 
 
+def test_a_later_page_without_its_title_takes_force_and_cycle_from_its_address() -> None:
+    """Stored copies of the inspectorate's 2021+ pages start at "Overall summary": the title line is lost. They
+    gave no output; the address names the force and cycle, as it names a 2014–2017 page's pillar."""
+    text = ("Overall summary\nOur judgments\nWe graded the force in eight areas.\nInvestigating crime\nAdequate\n"
+            "Detectives review every case each week.\n")
+    address = "https://hmicfrs.justiceinspectorates.gov.uk/peel-reports/avon-and-somerset-2023-25/"
+    report = parse_report(text, path="page.txt", source_url=address)
+    assert (report.force, report.cycle, report.year, report.pillar) == ("Avon and Somerset", "2023-25", 2023, None)
+    assert [(q.heading, q.grade) for q in report.questions] == [("Investigating crime", "Adequate")]
+    assert report.warnings[0].line == 1 and address in report.warnings[0].message
+    with pytest.raises(ParseError, match="no title line"):
+        parse_report(text, path="page.txt", source_url="https://example.org/somewhere/")
+
+
 def built(name: str) -> Graph:
     vocab = Vocabulary.load()
     graph = Graph()
@@ -76,6 +94,24 @@ def built(name: str) -> Graph:
     report = parse_file(FIXTURES / name)
     cycle_report_triples(graph, report, NORFOLK, SOURCE, "2024-06-01")
     return graph
+
+
+def test_later_statements_are_tagged_and_link_the_organisations_they_name() -> None:
+    """Were neither: themes and partners were applied to 2014–2017 statements only (decision 0010, "Not yet")."""
+    vocab = Vocabulary.load()
+    forces = read_forces(reference_dir() / "forces.csv")
+    graph = Graph()
+    named = cycle_report_triples(graph, parse_file(FIXTURES / "norfolk-2023-25.txt"), NORFOLK, SOURCE, "2024-06-01",
+                                 tagger=ThemeTagger(vocab.theme_labels, cues=vocab.theme_cues),
+                                 partners=PartnerFinder(forces, read_organisations(reference_dir()
+                                                                                   / "organisations.csv")))
+    themes = {str(t).rsplit("/", 1)[1] for t in graph.objects(None, PEEL.theme)}
+    assert {"call-handling", "partnership-working"} <= themes
+    assert named == {"schools"} and (None, PEEL.mentions, ID["organisation/schools"]) in graph
+    untagged = Graph()
+    assert cycle_report_triples(untagged, parse_file(FIXTURES / "norfolk-2023-25.txt"), NORFOLK, SOURCE,
+                                "2024-06-01") == set()
+    assert not list(untagged.objects(None, PEEL.theme))
 
 
 @pytest.mark.parametrize("name", ["norfolk-2023-25.txt", "norfolk-2021-22.txt"])

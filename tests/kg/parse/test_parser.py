@@ -240,6 +240,7 @@ def test_causes_of_concern_and_recommendations() -> None:
     assert vetting.recommendations[0].text.startswith("by 31 March 2017")
     assert vetting.causes_of_concern[1].text.startswith("Officers and staff do not understand")
     assert vetting.paragraphs[1].text.startswith("The force has started to publicise")
+    assert vetting.concern_actions == [(1, 1), (1, 2)]  # the first cause leads to both; the second to none
     messages = [w.message for w in report.warnings]
     assert "not an item" in messages[0] and "paragraph after the list" in messages[1] and "no items" in messages[2]
     assert set(report.to_json()["questions"][1]) == QUESTION_KEYS | {"causes_of_concern", "recommendations"}

@@ -137,3 +137,18 @@ def test_release_bytes_do_not_depend_on_the_hash_seed(inputs: Path, clean_first:
         result = run_peelkg(*args, env={"PYTHONHASHSEED": seed})
         assert result.returncode == 0, result.stderr
         assert _release_files(out) == clean_first
+
+
+def test_later_cycle_reports_read_back_from_the_cache_keep_their_cycle(tmp_path: Path) -> None:
+    """Regression: a cached unit lost its report's cycle (and a 2018/19 question its pillar), so the rebuild took a
+    2021/22, 2023–2025 or 2018/19 report read back from the cache for a 2014–2017 one, which has a pillar."""
+    cycles = Path(__file__).parents[1] / "fixtures" / "cycles"
+    run_build([cycles], tmp_path, quiet=True)
+    first = _units(tmp_path)
+    published = _release_files(tmp_path)
+    run_build([cycles], tmp_path, quiet=True)
+    assert _units(tmp_path) == first  # every report read back from the cache
+    again = _release_files(tmp_path)
+    assert again["judgements.csv"] == published["judgements.csv"]
+    stated = b"2018,Legitimacy,How well does the force ensure that its workforce behaves ethically and lawfully?"
+    assert stated + b",Requires improvement" in again["judgements.csv"]  # the 2018/19 report's

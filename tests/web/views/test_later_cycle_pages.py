@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -70,11 +71,41 @@ def test_force_page_shows_each_later_inspection_with_its_statements(later_client
     """Findings, causes of concern, recommendations and innovative practice of a cycle without pillars, under their
     area, as the 2014–2017 ones are under their question (they were missing: the page asked for a pillar)."""
     html = later_client.get("/doc/force/norfolk.html").get_data(as_text=True)
-    assert '<a href="/doc/inspection/2023-25/norfolk">PEEL 2023–2025 2023</a>' in html
+    assert '<a href="/doc/inspection/2023-25/norfolk">PEEL 2023–2025</a>' in html
     for heading in ("Causes of concern", "Recommendations", "Innovative and promising practice"):
         assert f"<h5>{heading}</h5>" in html
     assert "Detectives and a prosecutor meet each week" in html  # innovative practice, investigating crime
     assert "not answering emergency calls quickly enough" in html  # a cause of concern, responding to the public
+
+
+def test_later_inspection_heading_names_its_cycle_once(later_client: FlaskClient) -> None:
+    """Regression: a later inspection's heading read "PEEL 2023–2025 2023" (the cycle's label, then its first year)
+    and its link "Read the 2023 peel 2023–2025 report"; an older one keeps "Effectiveness 2016"."""
+    html = later_client.get("/doc/force/norfolk.html").get_data(as_text=True)
+    assert "PEEL 2023–2025 2023" not in html and "PEEL 2021/22 2021" not in html
+    assert '<a href="/doc/inspection/2021-22/norfolk">PEEL 2021/22</a>' in html
+    assert "Read the PEEL 2023–2025 report</a>" in html and "Read the 2023 peel" not in html
+    assert '<a href="/doc/inspection/2016/norfolk/effectiveness">Effectiveness 2016</a>' in html
+    assert "Read the 2016 effectiveness report</a>" in html
+
+
+def test_force_page_shows_the_2018_19_report_under_the_cycles_one_inspection(later_client: FlaskClient) -> None:
+    """The integrated assessment's text: one inspection (not one per pillar), every pillar's questions in it."""
+    html = later_client.get("/doc/force/norfolk.html").get_data(as_text=True)
+    start = html.index('<a href="/doc/inspection/2018-19/norfolk">PEEL 2018/19</a>')
+    section = html[start:html.index("</section>", start)]
+    for text in ("Beat managers agree local priorities", "models the demand of each shift",
+                 "assesses all intelligence about corruption promptly", "managers listen to them"):
+        assert text in section
+    assert '<a href="/doc/judgement/2018-19/norfolk/effectiveness/2">Requires improvement</a>' in section
+    assert "/doc/inspection/2018/norfolk/" not in html
+    pillars = re.findall(r'<h4><a href="/doc/question/2018-19/(\w+)/', section)
+    assert pillars == sorted(pillars) and len(pillars) == 13  # by pillar, not each pillar's first question, then…
+    page = later_client.get("/doc/inspection/2018-19/norfolk.html").get_data(as_text=True)
+    assert "Its ten-year plan sets out" in page and "A panel of residents reviews" in page
+    for path in ("report/2018-19/norfolk", "finding/2018-19/norfolk/efficiency/2/1",
+                 "concern/2018-19/norfolk/legitimacy/2/1", "judgement/2018-19/norfolk/legitimacy/2"):
+        assert later_client.get(f"/doc/{path}.html").status_code == 200, path
 
 
 def test_area_judgement_page_gives_the_why(later_client: FlaskClient) -> None:
