@@ -101,11 +101,12 @@ def endpoint() -> Response:
             raise BadQuery("no query: send it as the query field of a form, or as an "
                            f"{SPARQL_QUERY.media_type} body")
         return description(query_request.formats)
-    if wants_page(query_request.formats, request.accept_mimetypes):
+    accept = request.headers.get("Accept", "")  # the raw value: negotiated once per distinct header
+    if wants_page(query_request.formats, accept):
         return page(query_request.query, query_request.dataset)
     info = service().check(query_request.query)
     assert info.form is not None
-    fmt = choose(kind_of(info.form), query_request.formats, request.accept_mimetypes, html=False)
+    fmt = choose(kind_of(info.form), query_request.formats, accept, html=False)
     answer = service().complete(query_request.query, info, fmt.key, query_request.dataset, client=client())
     return answer_response(answer, fmt)
 
