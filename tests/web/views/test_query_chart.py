@@ -170,3 +170,18 @@ def test_several_number_columns_are_bars_side_by_side_with_a_key(browser: Tab, l
     fills = browser.evaluate("Array.from(document.querySelectorAll('.results-view svg.results-chart g.bar rect'))"
                              ".map(r => r.getAttribute('fill'))")
     assert len(set(fills)) == 2  # a colour a column, the same in every row
+
+
+def test_a_sort_chosen_in_the_address_keeps_the_servers_table(browser: Tab, live_server: str) -> None:
+    """Facets and sort links (decision 0109) are the server's: an address that chooses one shows its table, not
+    the viewer, which would show the answer unsorted and unfiltered."""
+    browser.resize(1280)
+    browser.open(page_of(live_server, COUNTS) + "&_sort=grade")
+    browser.wait_until("document.querySelector('.CodeMirror') !== null")
+    browser.page.wait_for_timeout(500)  # time the viewer would take to appear
+    assert browser.evaluate("document.querySelector('.results-view')") is None
+    assert browser.evaluate("document.querySelector('.server-results').hidden") is False
+    grades = browser.evaluate("Array.from(document.querySelectorAll('.server-results table.results tbody tr'))"
+                              ".map(tr => tr.cells[0].innerText)")
+    assert grades == sorted(grades, key=str.casefold) and len(grades) >= 3
+    assert browser.errors == []
