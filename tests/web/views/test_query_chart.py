@@ -81,6 +81,17 @@ def show_chart(browser: Tab, live_server: str, query: str) -> None:
                        " !== null")
 
 
+def test_the_policy_refusals_the_checks_rely_on_are_seen(browser: Tab, live_server: str) -> None:
+    """The checks below are real: on the query page, an inline style and a request to another address are refused
+    by the Content-Security-Policy, and each refusal is a console error the tests see."""
+    browser.open(live_server + "/sparql")
+    browser.evaluate("document.head.append(Object.assign(document.createElement('style'), {textContent: 'p {}'}))")
+    browser.evaluate("fetch('http://127.0.0.2:9/').catch(() => null)")
+    browser.page.wait_for_timeout(300)
+    assert any("style-src" in e for e in browser.errors), browser.errors
+    assert any("connect-src" in e for e in browser.errors), browser.errors
+
+
 def test_a_count_by_grade_is_drawn_as_one_bar_a_row(browser: Tab, live_server: str) -> None:
     browser.resize(1280)
     show_chart(browser, live_server, COUNTS)
