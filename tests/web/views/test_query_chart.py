@@ -122,11 +122,22 @@ def test_a_count_by_grade_is_drawn_as_one_bar_a_row(browser: Tab, live_server: s
     assert browser.errors == []
 
 
-def test_an_answer_without_numbers_says_why_it_has_no_chart(browser: Tab, live_server: str) -> None:
+UNCHARTED = {
+    "labels only": (LABELS_ONLY, "no column holds only numbers"),
+    "numbers only": ("SELECT (COUNT(*) AS ?triples) WHERE { ?s ?p ?o }", "no column holds labels"),
+    "negative": ('SELECT ?x ?v WHERE { VALUES (?x ?v) { ("a" -1) ("b" 2) } }', "negative numbers"),
+    "too many rows": ("PREFIX peel: <https://w3id.org/peelkg/def/peel#>\n"
+                      "SELECT ?j (1 AS ?one) WHERE { ?j a peel:Judgement } LIMIT 201", "201 rows, more than the 200"),
+}
+
+
+@pytest.mark.parametrize("case", UNCHARTED, ids=list(UNCHARTED))
+def test_an_answer_that_cannot_be_charted_says_why(browser: Tab, live_server: str, case: str) -> None:
+    query, reason = UNCHARTED[case]
     browser.resize(1280)
-    show_chart(browser, live_server, LABELS_ONLY)
+    show_chart(browser, live_server, query)
     message = browser.evaluate("document.querySelector('.results-view .chart-message').innerText")
-    assert "cannot be drawn as a chart" in message and "no column holds only numbers" in message
+    assert "cannot be drawn as a chart" in message and reason in message, message
     assert "Table view" in message
     assert browser.evaluate("document.querySelector('.results-view svg.results-chart')") is None
     assert browser.errors == []
