@@ -76,7 +76,8 @@ def endpoint_answer(live_server: str, query: str) -> list[tuple[str, str]]:
 def show_chart(browser: Tab, live_server: str, query: str) -> None:
     browser.open(page_of(live_server, query))
     browser.wait_until("document.querySelector('.results-view .yasr_btn.select_chart') !== null")
-    browser.page.click(".results-view .yasr_btn.select_chart")
+    browser.page.focus(".results-view .yasr_btn.select_chart")  # from the keyboard: the view buttons are buttons
+    browser.page.keyboard.press("Enter")
     browser.wait_until("document.querySelector('.results-view .yasr_results :is(svg.results-chart, .chart-message)')"
                        " !== null")
 
