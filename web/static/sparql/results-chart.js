@@ -4,8 +4,9 @@
 // - An answer can be charted when it has a column of labels and one or more columns of numbers (every value
 //   in them a literal of an XML Schema numeric type). Each row is a bar per number column, horizontal, its
 //   label above it: labels are never cut, and the chart takes its column's width at 13 px text.
-// - Colours are the site's chart palette (web.present.charts, given by the page); each is at least 4.5:1 on
-//   white, so bars pass 3:1 and a value written inside a bar in white passes 4.5:1.
+// - Colours are the site's chart palette (web.present.charts.chart_palette, given by the page in the results
+//   section's data-chart; there is no copy here); each is at least 4.5:1 on white, so bars pass 3:1 and a value
+//   written inside a bar in white passes 4.5:1.
 // - The chart is a picture named by its title and described by its figures; the same rows are in the Table
 //   view. An answer that cannot be charted gets a message saying why.
 (function () {
@@ -26,8 +27,6 @@
   var BAR_GAP = 4;
   var ROW_GAP = 12;
   var INSIDE_FROM = 55;      // a bar at least this wide (per cent) carries its value inside, in white
-  var FALLBACK = { series: ["#0072B2", "#A65E00", "#00795C", "#A8427F", "#5C3C92", "#3A3A3A"],
-                   text: "#1b1b1b", rule: "#8c8c8c", paper: "#ffffff" };
   var drawn = 0;
 
   function isNumber(term) {
@@ -187,10 +186,11 @@
   };
   Chart.prototype.draw = function () {
     var results = this.yasr.results;
-    var own = (this.yasr.config.plugins.chart || {}).colours || {};
-    var colours = { series: own.series || FALLBACK.series, text: own.text || FALLBACK.text,
-                    rule: own.rule || FALLBACK.rule, paper: own.paper || FALLBACK.paper };
+    var colours = (this.yasr.config.plugins.chart || {}).colours || {};
     var found = analyse(results.getVariables(), results.getBindings(), this.yasr.getPrefixes());
+    if (!found.problem && !(colours.series && colours.series.length && colours.text && colours.rule && colours.paper)) {
+      found = { problem: "the page did not give the chart its colours." };  // the server's palette, in data-chart
+    }
     var place = this.yasr.resultsEl;
     if (found.problem) {
       var message = document.createElement("p");
