@@ -35,8 +35,18 @@ SERIES_COLOURS = ("#0072B2", "#A65E00", "#00795C", "#A8427F", "#5C3C92", "#3A3A3
 COMMUNITY_COLOURS = (*SERIES_COLOURS, "#B2182B")  # network nodes: every one at least 3:1 on BACKGROUND (1.4.11)
 GRID_COLOUR = "#8c8c8c"  # level rules of the grade panels: 3.4:1
 LINK_COLOUR = "#767676"  # network links: 4.5:1
+TEXT_COLOUR = "#1b1b1b"  # the page's ink: text of a chart drawn in the browser (17:1)
 OUTLINE = "#3a3a3a"  # around bar segments and swatches, whose fills may be lighter than 3:1
 FLUID_MIN_WIDTH = 296  # the narrowest column a chart that takes its column's width is laid out for (a 320 px screen)
+
+
+def chart_palette() -> dict[str, object]:
+    """The colours a chart drawn in the browser uses (the query page's result chart): the same as these charts'.
+
+    >>> chart_palette()["series"][0], chart_palette()["rule"]
+    ('#0072B2', '#8c8c8c')
+    """
+    return {"series": list(SERIES_COLOURS), "text": TEXT_COLOUR, "rule": GRID_COLOUR, "paper": BACKGROUND}
 
 
 def _fmt(value: float) -> str:

@@ -21,12 +21,13 @@ from dataclasses import dataclass
 
 from rdflib import Literal, URIRef
 
-from kg.namespaces import PEEL
+from kg.namespaces import ID, PEEL
 from kg.query.internal import internal_query
 from kg.store.local import Store, Term
 from web.present.labels import Texts, fallback_label, fetch_texts, label_for
 
 UNGRADED = "ungraded"
+CYCLE_PREFIX = str(ID["cycle/"])  # /id/cycle/{cycle}: what a later judgement has where older ones have a pillar
 KINDS = {  # statement class → (what a page calls one, the plural), in reading order
     str(PEEL.Finding): ("Finding", "Findings"),
     str(PEEL.AreaForImprovement): ("Area for improvement", "Areas for improvement"),
@@ -153,6 +154,8 @@ class ForceProfile:
     external: tuple[Link, ...]                           # the force elsewhere: ONS, police.uk, Wikidata
     latest_grades: tuple[Judgement, ...] = ()            # the most recent headline grade of each pillar
     inspections: tuple[InspectionSection, ...] = ()      # newest first; questions, grades and the why
+    area_cycles: tuple[Link, ...] = ()                   # the cycles graded by area of policing (2021/22 on)
+    areas: tuple[GradeRow, ...] = ()                     # one row per area of policing, one column per cycle
 
     @property
     def with_text(self) -> tuple[InspectionSection, ...]:
@@ -320,10 +323,26 @@ def force_profile(store: Store, force: URIRef) -> ForceProfile:
         said = [q for q in quoted if q.year == year and q.pillar == pillar]
         sections.append(InspectionSection(labels.link(r["inspection"]), year, pillar, headline.get((pillar, year)),
                                           str(r["url"]) if "url" in r else None, _questions(asked, said)))
+    area_cycles, areas = _area_table(graded)
     return ForceProfile(years, rows, by_pillar, latest_year,
                         tuple((i, headline.get((p, latest_year)) if latest_year else None, url)
                               for i, p, url in latest),
-                        groups, partners, external, latest_grades, tuple(sections))
+                        groups, partners, external, latest_grades, tuple(sections), area_cycles, areas)
+
+
+def _area_table(graded: Sequence[Judgement]) -> tuple[tuple[Link, ...], tuple[GradeRow, ...]]:
+    """The grades of the areas of policing (PEEL 2021/22 on, which grade no pillar): a column per cycle, oldest
+    first, and a row per area, named as the reports name it (an area of the same name in two cycles is one row,
+    headed by the newest cycle's area). Rows follow the newest cycle's order, then areas only older cycles had."""
+    later = [j for j in graded if j.pillar.iri.startswith(CYCLE_PREFIX)]
+    cycles = sorted({j.pillar for j in later}, key=lambda c: min(j.year for j in later if j.pillar == c))
+    cells = {(j.question.label, j.pillar): j for j in later}
+    headings: dict[str, Link] = {}
+    for cycle in reversed(cycles):
+        for j in sorted((j for j in later if j.pillar == cycle), key=lambda j: (j.number or 99, j.question.label)):
+            headings.setdefault(j.question.label, j.question)
+    rows = tuple(GradeRow(link, tuple(cells.get((label, c)) for c in cycles)) for label, link in headings.items())
+    return tuple(cycles), rows
 
 
 def _questions(graded: Sequence[Judgement], quoted: Sequence[QuotedStatement]

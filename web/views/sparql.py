@@ -34,6 +34,7 @@ from web.http.cors import allow_cross_origin
 from web.http.sparql_formats import GRAPH, PAGE, Format, choose, formats_of, kind_of, wants_page
 from web.http.sparql_protocol import read_query_request
 from web.lifecycle import own
+from web.present.charts import chart_palette
 from web.present.table_view import TableView, table_view
 from web.settings import Settings
 
@@ -151,6 +152,8 @@ class QueryPage:
     shown_cut: bool = False  # more rows than the page shows (the page_rows setting); the downloads hold them
     downloads: list[tuple[str, str]] = field(default_factory=list)  # format name, URL
     view: TableView | None = None  # the rows sorted and filtered as the page's address says (kg.query.facets)
+    answer_json: str | None = None  # a SELECT answer's JSON address, which the editor's result viewer shows
+    chart_colours: dict[str, object] = field(default_factory=chart_palette)  # the result chart's (results-chart.js)
 
 
 def page(query: str | None, dataset: Dataset | None) -> Response:
@@ -181,6 +184,8 @@ def page_data(query: str | None, dataset: Dataset | None) -> QueryPage:
         data.truncated = answer.truncated
         data.view = table_view(data.columns, data.rows)
         data.downloads = [(f.name, download_url(query, f.key, dataset)) for f in formats_of(kind_of(info.form))]
+        if info.form == "SELECT":
+            data.answer_json = download_url(query, "json", dataset)
     except BadQuery as exc:
         data.error, data.status = str(exc), exc.status
     except QueryTimeout as exc:

@@ -29,6 +29,7 @@ from kg.query.service_description import LIMITS, SD
 from kg.release.layout import Release
 from kg.store.local import LocalStore, to_rdflib
 from web.app import create_app
+from web.present.charts import chart_palette
 from web.settings import Settings
 
 NORFOLK = "https://w3id.org/peelkg/id/force/norfolk"
@@ -305,6 +306,22 @@ def test_the_query_page_shows_results_and_downloads(client: FlaskClient) -> None
     assert response.status_code == 200 and "Norfolk Constabulary" in page
     for fmt in ("json", "xml", "csv", "tsv"):
         assert f"format={fmt}" in page
+
+
+def test_a_select_answer_tells_the_result_viewer_where_its_json_is(client: FlaskClient) -> None:
+    """The editor's result viewer and chart (static/sparql/results-chart.js) read the answer's JSON from the
+    address the page names, and draw with the palette of web.present.charts; an ASK answer names none."""
+    page = client.get("/sparql", query_string={"query": LABEL}, headers={"Accept": "text/html"}).get_data(as_text=True)
+    found = re.search(r'<section id="results"[^>]* data-answer="([^"]*)" data-chart=\'([^\']*)\'', page)
+    assert found is not None
+    address = html.unescape(found.group(1))
+    assert address.startswith("/sparql?") and "format=json" in address
+    assert json.loads(html.unescape(found.group(2))) == chart_palette()
+    answer = client.get(address)
+    assert answer.mimetype == "application/sparql-results+json"
+    assert "Norfolk Constabulary" in answer.get_data(as_text=True)
+    ask = client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"}, headers={"Accept": "text/html"})
+    assert ask.status_code == 200 and "data-answer" not in ask.get_data(as_text=True)
 
 
 def test_the_query_page_shows_errors_in_place(client: FlaskClient) -> None:

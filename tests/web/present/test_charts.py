@@ -11,6 +11,7 @@ from web.present.charts import (
     GRADE_COLOURS,
     NetNode,
     Series,
+    chart_palette,
     contrast,
     grade_timeline,
     network,
@@ -142,3 +143,16 @@ def test_network_members_link_to_their_pages_with_whole_labels() -> None:
     spans = [s.text for s in link.iter("{http://www.w3.org/2000/svg}tspan")]
     assert " ".join(s or "" for s in spans) == long and all(len(s or "") <= 26 for s in spans)
     assert root.get("width") == "100%" and root.get("viewBox") is None  # text keeps its size on any screen
+
+
+def test_the_browser_charts_palette_reads_at_4_5_to_1_on_the_page_and_under_white_text() -> None:
+    """The query page's result chart (results-chart.js) draws with this palette: bars and text on the page, and a
+    bar's value in the page's colour inside it, so every series colour needs 4.5:1 both ways, and the zero rule 3:1."""
+    palette = chart_palette()
+    paper = str(palette["paper"])
+    assert paper == BACKGROUND
+    assert contrast(str(palette["text"]), paper) >= 4.5
+    assert contrast(str(palette["rule"]), paper) >= 3
+    series = palette["series"]
+    assert isinstance(series, list) and len(series) >= 3
+    assert all(contrast(colour, paper) >= 4.5 for colour in series), series

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -41,11 +42,46 @@ def test_force_page_shows_five_level_grades_beside_the_older_ones(later_client: 
 def test_headline_table_has_only_pillars_and_years_with_a_headline_grade(later_client: FlaskClient) -> None:
     """Regression: the areas of policing (2021 on) have no headline grade, and were a row and columns of dashes."""
     html = later_client.get("/doc/force/norfolk.html").get_data(as_text=True)
-    table = html[html.index('<table class="grades">'):]
+    table = html[html.index('<table class="grades stack">'):]
     table = table[:table.index("</table>")]
     heads = table[table.index("<thead>"):table.index("</thead>")]
     assert "2016" in heads and "2018" in heads and "2021" not in heads and "2023" not in heads
     assert "PEEL 2021/22" not in table and "PEEL 2023–2025" not in table
+
+
+def table_rows(html: str, opening: str) -> list[list[str]]:
+    """The text of each cell, a list a row (head row first), of the table that opens with ``opening``."""
+    table = html[html.index(opening):]
+    table = table[:table.index("</table>")]
+    cells = r"<t[hd]\b[^>]*>(.*?)</t[hd]>"
+    return [[unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in re.findall(cells, row, re.S)]
+            for row in re.findall(r"<tr\b[^>]*>(.*?)</tr>", table, re.S)]
+
+
+def test_force_page_has_a_table_of_grades_by_area_of_policing(later_client: FlaskClient) -> None:
+    """The later cycles' area grades were only inside a disclosure each: a table of their own, an area a row and a
+    cycle a column, where an area of the same name in both cycles is one row."""
+    html = later_client.get("/doc/force/norfolk.html").get_data(as_text=True)
+    assert '<h2 id="area-grades">Grades by area of policing</h2>' in html
+    rows = table_rows(html, '<table class="grades areas stack">')
+    assert rows[0] == ["Area of policing", "PEEL 2021/22", "PEEL 2023–2025"]
+    by_area = {row[0]: row[1:] for row in rows[1:]}
+    assert len(by_area) == len(rows) - 1 == 14  # 10 areas a cycle, 6 of them named alike in both
+    assert by_area["Investigating crime"] == ["Good", "Adequate"]
+    assert by_area["Responding to the public"] == ["Adequate", "Requires improvement"]
+    assert by_area["Recording data about crime"] == ["—", "Good"]  # only the 2023–2025 cycle has it
+    assert by_area["Disrupting serious organised crime"] == ["Good", "—"]
+    assert by_area["Providing a service to victims of crime"] == ["Not graded in this cycle"] * 2
+    assert list(by_area)[:2] == ["Providing a service to victims of crime", "Recording data about crime"]
+    # Each grade links to its judgement, and names its cycle for the card it becomes on a phone.
+    assert ('<td class="grade grade-adequate" data-label="PEEL 2023–2025"><a href="/doc/judgement/2023-25/norfolk/'
+            'investigating-crime">Adequate</a></td>') in html
+    assert '<li class="grade-adequate">Adequate</li>' in html  # the legend has the five-level scale's own level
+
+
+def test_a_force_without_later_grades_has_no_area_table(client: FlaskClient) -> None:
+    html = client.get("/doc/force/suffolk.html").get_data(as_text=True)
+    assert "Grades by pillar and year" in html and "Grades by area of policing" not in html
 
 
 def test_area_judgement_page_answers(later_client: FlaskClient) -> None:
