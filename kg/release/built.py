@@ -32,6 +32,7 @@ FORCES_CSV, GRADES_CSV, ORGANISATIONS_CSV, REPORTS_CSV = (
     "reports.csv",
 )
 WIKIDATA_CSV = "wikidata.csv"  # companion of forces.csv: each force's Wikidata item and its source
+PUBLISHER_CSV = "publisher.csv"  # who publishes the release (kg.release.catalogue_facts)
 
 Progress = Callable[[str], None]
 
@@ -46,13 +47,14 @@ class Inputs:
     grades: Path = field(default_factory=lambda: reference_dir() / GRADES_CSV)
     organisations: Path = field(default_factory=lambda: reference_dir() / ORGANISATIONS_CSV)
     wikidata: Path | None = field(default_factory=lambda: reference_dir() / WIKIDATA_CSV)
+    publisher: Path = field(default_factory=lambda: reference_dir() / PUBLISHER_CSV)
 
     def files(self) -> list[Path]:
         metas = sorted({p.parent / REPORTS_CSV for p in self.reports})
         extra = [self.wikidata] if self.wikidata is not None else []
         later = self.grades.parent / LATER_GRADES_CSV  # read with peel_grades.csv when beside it
         extra += [later] if later.is_file() else []
-        return [*self.reports, *metas, self.forces, self.grades, self.organisations, *extra]
+        return [*self.reports, *metas, self.forces, self.grades, self.organisations, *extra, self.publisher]
 
 
 @dataclass
