@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
 
@@ -20,7 +22,9 @@ from kg.release.catalogue_facts import (
     read_publisher,
     spatial_wkt,
 )
-from kg.release.void import DATASET, VCARD, Statistics, describe
+from kg.release.layout import exists
+from kg.release.void import DATASET, VCARD, VOID_FILE, Statistics, describe, write_void
+from tests.conftest import run_peelkg
 
 NON_PROFIT = "http://purl.org/adms/publishertype/NonProfitOrganisation"
 LOCAL = "http://purl.org/adms/publishertype/LocalAuthority"
@@ -117,3 +121,23 @@ def test_a_bad_extent_is_refused_naming_file_and_line(tmp_path: Path, row: str, 
     with pytest.raises(InputError) as caught:
         read_extent(table)
     assert (caught.value.line, message in caught.value.message) == (2, True)
+
+
+def test_the_release_description_names_the_publisher_its_build_was_given(tmp_path: Path) -> None:
+    table = _table(tmp_path, "publisher.csv",
+                   "name,homepage,adms_type\nTestshire Police,https://police.example.org/,\"" + LOCAL + "\"\n")
+    folder = tmp_path / "20260101T000000000000Z"
+    folder.mkdir()
+    built = SimpleNamespace(inputs=collect_inputs([table]))  # write_void reads only the build's inputs
+    write_void(built, ox.Store(), folder)  # type: ignore[arg-type]
+    g = Graph().parse(folder / VOID_FILE, format="turtle")
+    assert g.value(g.value(DATASET, DCTERMS.publisher), FOAF.name) == Literal("Testshire Police")
+
+
+def test_peelkg_build_refuses_a_bad_publisher_table_and_publishes_nothing(tmp_path: Path) -> None:
+    table = _table(tmp_path, "publisher.csv", "name,homepage,adms_type\nThe project,https://example.org/,Charity\n")
+    out = tmp_path / "data"
+    result = run_peelkg("build", str(table), "--out", str(out), "--quiet")
+    assert result.returncode == 1
+    assert f"{table}:2: adms_type 'Charity' is not an ADMS publisher type" in result.stderr
+    assert "Traceback" not in result.stderr and not exists(out)
