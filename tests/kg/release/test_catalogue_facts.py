@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pyoxigraph as ox
 import pytest
+import shapely
 from rdflib import Graph, Literal, URIRef
 
 from kg.errors import InputError
@@ -141,3 +142,14 @@ def test_peelkg_build_refuses_a_bad_publisher_table_and_publishes_nothing(tmp_pa
     assert result.returncode == 1
     assert f"{table}:2: adms_type 'Charity' is not an ADMS publisher type" in result.stderr
     assert "Traceback" not in result.stderr and not exists(out)
+
+
+def test_a_wkt_reader_reads_the_box_and_the_centroid_inside_it() -> None:
+    """Shapely (GEOS) parses both literals once the CRS IRI that GeoSPARQL puts first is taken off."""
+    extent = read_extent()
+    bbox, centroid = (shapely.from_wkt(text.split("> ", 1)[1]) for text in spatial_wkt(extent))
+    assert bbox.geom_type == "Polygon" and bbox.is_valid and centroid.geom_type == "Point"
+    assert bbox.contains(centroid) and bbox.centroid.equals(centroid)
+    stated = (extent.min_x, extent.min_y, extent.max_x, extent.max_y)
+    assert bbox.contains(shapely.box(*stated))
+    assert all(abs(ours - theirs) < 1 for ours, theirs in zip(bbox.bounds, stated, strict=True))  # under a metre
