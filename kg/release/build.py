@@ -42,7 +42,6 @@ from kg.release.built import (
     FORCES_CSV,
     GRADES_CSV,
     ORGANISATIONS_CSV,
-    PUBLISHER_CSV,
     REPORTS_CSV,
     WIKIDATA_CSV,
     Built,
@@ -50,7 +49,7 @@ from kg.release.built import (
     Progress,
     _quiet,
 )
-from kg.release.catalogue_facts import read_publisher
+from kg.release.catalogue_facts import PUBLISHER_CSV, read_publisher
 from kg.release.stream import StoreDataset
 from kg.release.units import UNITS_DIR, ReportUnit, UnitCache, slim, unit_key
 from kg.resources import corpus_dir

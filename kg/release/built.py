@@ -21,6 +21,7 @@ from rdflib import Graph
 from kg.link.judgements import Notice
 from kg.link.reference_coverage import LATER_GRADES_CSV
 from kg.model import Report
+from kg.release.catalogue_facts import PUBLISHER_CSV  # who publishes the release
 from kg.release.stream import StoreDataset, union_graph
 from kg.release.units import ReportUnit
 from kg.resources import reference_dir
@@ -32,7 +33,6 @@ FORCES_CSV, GRADES_CSV, ORGANISATIONS_CSV, REPORTS_CSV = (
     "reports.csv",
 )
 WIKIDATA_CSV = "wikidata.csv"  # companion of forces.csv: each force's Wikidata item and its source
-PUBLISHER_CSV = "publisher.csv"  # who publishes the release (kg.release.catalogue_facts)
 
 Progress = Callable[[str], None]
 
