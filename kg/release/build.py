@@ -56,6 +56,7 @@ from kg.release.built import (
     Progress,
     _quiet,
 )
+from kg.release.catalogue_facts import PUBLISHER_CSV, read_publisher
 from kg.release.stream import StoreDataset
 from kg.release.units import UNITS_DIR, ReportUnit, UnitCache, slim, unit_key
 from kg.resources import corpus_dir
@@ -64,12 +65,18 @@ from kg.vocab import Vocabulary
 FIXED_STEPS = 8  # progress steps of a build besides one per report (for a progress bar's length)
 
 
+# The reference tables an INPUT may replace, by file name, and the ``Inputs`` field each fills.
+TABLES = {FORCES_CSV: "forces", GRADES_CSV: "grades", ORGANISATIONS_CSV: "organisations",
+          WIKIDATA_CSV: "wikidata", PUBLISHER_CSV: "publisher"}
+
+
 def collect_inputs(paths: Iterable[Path], *, add_to_corpus: bool = False) -> Inputs:
     """Sort command-line INPUTs into reports and reference tables; no INPUT = the bundled data.
 
     A folder contributes its ``*.txt`` reports and any reference CSV it holds; a ``.txt`` file
     is a report (its metadata is the ``reports.csv`` beside it); ``forces.csv``,
-    ``peel_grades.csv`` and ``organisations.csv`` replace the bundled tables. The INPUT reports
+    ``peel_grades.csv``, ``organisations.csv``, ``wikidata.csv`` and ``publisher.csv`` replace the
+    bundled tables (``TABLES``). The INPUT reports
     replace the bundled corpus, or with ``add_to_corpus`` join it (an INPUT report with the file
     name of a bundled one takes its place).
     """
@@ -81,12 +88,12 @@ def collect_inputs(paths: Iterable[Path], *, add_to_corpus: bool = False) -> Inp
     for path in paths:
         if path.is_dir():
             inputs.reports.extend(sorted(path.glob("*.txt")))
-            candidates = [path / name for name in (FORCES_CSV, GRADES_CSV, ORGANISATIONS_CSV, WIKIDATA_CSV)]
+            candidates = [path / name for name in TABLES]
             for candidate in (c for c in candidates if c.is_file()):
                 _take_table(inputs, candidate)
         elif path.is_file() and path.suffix == ".txt":
             inputs.reports.append(path)
-        elif path.is_file() and path.name in (FORCES_CSV, GRADES_CSV, ORGANISATIONS_CSV, WIKIDATA_CSV):
+        elif path.is_file() and path.name in TABLES:
             _take_table(inputs, path)
         elif path.is_file() and path.name == REPORTS_CSV:
             continue  # read beside the reports
@@ -105,9 +112,7 @@ def collect_inputs(paths: Iterable[Path], *, add_to_corpus: bool = False) -> Inp
 
 
 def _take_table(inputs: Inputs, path: Path) -> None:
-    attr = {FORCES_CSV: "forces", GRADES_CSV: "grades", ORGANISATIONS_CSV: "organisations",
-            WIKIDATA_CSV: "wikidata"}[path.name]
-    setattr(inputs, attr, path)
+    setattr(inputs, TABLES[path.name], path)
 
 
 def _metadata_for(report_path: Path, cache: dict[Path, dict[str, ReportMeta]]) -> ReportMeta:
@@ -234,6 +239,7 @@ def build_dataset(inputs: Inputs, progress: Progress = _quiet, *, cache: Path | 
         forces = read_wikidata(inputs.wikidata, forces)
     grades = read_grades(inputs.grades)
     organisations = read_organisations(inputs.organisations)
+    read_publisher(inputs.publisher)  # checked before any work: the description states it (kg.release.void)
     vocab = Vocabulary.load()
     index = ForceIndex(forces)
     tagger = ThemeTagger(vocab.theme_labels, cues=vocab.theme_cues)

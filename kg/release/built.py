@@ -21,6 +21,7 @@ from rdflib import Graph
 from kg.link.judgements import Notice
 from kg.link.reference_coverage import LATER_GRADES_CSV
 from kg.model import Report
+from kg.release.catalogue_facts import PUBLISHER_CSV  # who publishes the release
 from kg.release.stream import StoreDataset, union_graph
 from kg.release.units import ReportUnit
 from kg.resources import reference_dir
@@ -46,13 +47,14 @@ class Inputs:
     grades: Path = field(default_factory=lambda: reference_dir() / GRADES_CSV)
     organisations: Path = field(default_factory=lambda: reference_dir() / ORGANISATIONS_CSV)
     wikidata: Path | None = field(default_factory=lambda: reference_dir() / WIKIDATA_CSV)
+    publisher: Path = field(default_factory=lambda: reference_dir() / PUBLISHER_CSV)
 
     def files(self) -> list[Path]:
         metas = sorted({p.parent / REPORTS_CSV for p in self.reports})
         extra = [self.wikidata] if self.wikidata is not None else []
         later = self.grades.parent / LATER_GRADES_CSV  # read with peel_grades.csv when beside it
         extra += [later] if later.is_file() else []
-        return [*self.reports, *metas, self.forces, self.grades, self.organisations, *extra]
+        return [*self.reports, *metas, self.forces, self.grades, self.organisations, *extra, self.publisher]
 
 
 @dataclass

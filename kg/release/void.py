@@ -26,10 +26,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 
 from kg.formats import by_media_type
-from kg.link.mapping import PUBLISHER as INSPECTORATE
-from kg.link.mapping import PUBLISHER_NAME as INSPECTORATE_NAME
 from kg.link.mapping import WIKIDATA
-from kg.link.reference import csv_rows
 from kg.namespaces import (
     BASE,
     DCAT,
@@ -50,14 +47,22 @@ from kg.namespaces import (
     SKOS,
     VOID,
     XSD,
-    organisation_iri,
 )
 from kg.query.fragments import SPEC as TPF_SPEC
 from kg.query.internal import internal_query
 from kg.release.canonical import canonical_turtle
+from kg.release.catalogue_facts import (
+    GEOSPARQL,
+    Extent,
+    Publisher,
+    read_extent,
+    read_publisher,
+    state_creator,
+    state_extent,
+    state_publisher,
+)
 from kg.release.dumps import DOWNLOADS, Download, download, read_checksums
 from kg.release.history import YEARS, describe_versions, release_time
-from kg.resources import reference_dir
 from kg.store.loaded import LoadedStore
 from kg.store.local import Store
 
@@ -247,11 +252,16 @@ def _partitions(graph: Graph, stats: Statistics) -> None:
 
 
 def describe(stats: Statistics, files: list[DistributionFile], *, issued: datetime, version: str,
-             folder: Path | None = None) -> Graph:
+             folder: Path | None = None, publisher: Publisher | None = None, extent: Extent | None = None) -> Graph:
     """The VoID + DCAT graph of a release whose store ``stats`` counts and whose downloads are ``files``;
-    with ``folder`` (the release's), also its versions and changelog (``kg.release.history``)."""
+    with ``folder`` (the release's), also its versions and changelog (``kg.release.history``).
+
+    ``publisher`` and ``extent`` default to the bundled ``publisher.csv`` and ``spatial_extent.csv``
+    (``kg.release.catalogue_facts``)."""
+    publisher = publisher or read_publisher()
     g = Graph()
-    for prefix, namespace in {**PREFIXES, "spdx": str(SPDX), "vcard": str(VCARD), "dcatap": str(DCATAP)}.items():
+    namespaces = {**PREFIXES, "spdx": str(SPDX), "vcard": str(VCARD), "dcatap": str(DCATAP), "geo": str(GEOSPARQL)}
+    for prefix, namespace in namespaces.items():
         g.bind(prefix, namespace)
     when = Literal(issued.isoformat(timespec="seconds"), datatype=XSD.dateTime)
     g.add((DESCRIPTION, RDF.type, VOID.DatasetDescription))
@@ -266,7 +276,7 @@ def describe(stats: Statistics, files: list[DistributionFile], *, issued: dateti
     g.add((CATALOG, DCAT.dataset, DATASET))
     g.add((CATALOG, DCAT.service, SERVICE))
     g.add((PUBLISHER, RDF.type, FOAF.Organization))
-    g.add((PUBLISHER, FOAF.name, Literal("The peelkg project")))
+    state_publisher(g, PUBLISHER, publisher)
     rights = BNode()
     g.add((rights, RDF.type, DCTERMS.RightsStatement))
     g.add((rights, RDFS.label, Literal(OGL_ATTRIBUTION, lang="en")))
@@ -321,7 +331,8 @@ def describe(stats: Statistics, files: list[DistributionFile], *, issued: dateti
     g.add((FRAGMENTS, DCTERMS.license, OGL))
     _linksets(g, stats)
     _partitions(g, stats)
-    _dcat_ap_recommended(g, when)
+    _dcat_ap_recommended(g, when, publisher)
+    state_extent(g, extent or read_extent())
     if folder is not None:
         describe_versions(g, folder, DATASET, _Versions(g))
     _type_objects(g)
@@ -384,29 +395,13 @@ def _type_objects(g: Graph) -> None:
                 g.add((obj, RDF.type, cls))
 
 
-AGENTS_CSV = "agents.csv"  # data/reference: each agent's ADMS publisher type, with its source
-
-
-def _creator(g: Graph) -> None:
-    """The inspectorate wrote the reports and gave the grades: the dataset's creator, typed as its row of
-    ``agents.csv`` says (an ADMS publisher type, DCAT-AP's recommended ``dcterms:type`` of an agent)."""
-    g.add((DATASET, DCTERMS.creator, INSPECTORATE))
-    g.add((INSPECTORATE, FOAF.name, Literal(INSPECTORATE_NAME, lang="en")))
-    for _line, row in csv_rows(reference_dir() / AGENTS_CSV, ("agent", "adms_type", "type_label", "source")):
-        if organisation_iri(row["agent"]) == INSPECTORATE:
-            kind = URIRef(row["adms_type"])
-            g.add((INSPECTORATE, DCTERMS.type, kind))
-            g.add((INSPECTORATE, RDFS.seeAlso, URIRef(row["source"])))
-            g.add((kind, SKOS.prefLabel, Literal(row["type_label"], lang="en")))
-
-
-def _dcat_ap_recommended(g: Graph, when: Literal) -> None:
+def _dcat_ap_recommended(g: Graph, when: Literal, publisher: Publisher) -> None:
     """What DCAT-AP 3.0.1 recommends beyond the mandatory (shapes_recommended.ttl)."""
-    _creator(g)
-    contact = CONTACT
+    state_creator(g, DATASET)
+    contact = CONTACT  # the publisher answers for the data it publishes
     g.add((contact, RDF.type, VCARD.Organization))
-    g.add((contact, VCARD.fn, Literal("The peelkg project")))
-    g.add((contact, VCARD.hasURL, URIRef(BASE)))
+    g.add((contact, VCARD.fn, Literal(publisher.name)))
+    g.add((contact, VCARD.hasURL, URIRef(publisher.homepage)))
     for node in (DATASET, SERVICE, FRAGMENTS):
         g.add((node, DCAT.contactPoint, contact))
     for prop, value in ((DCTERMS.issued, when), (DCTERMS.modified, when),
@@ -441,7 +436,8 @@ def write_void(built: Built, store: ox.Store, folder: Path) -> dict[str, Any]:
     """
     stats = statistics(LoadedStore(store))
     graph = describe(stats, distribution_files(folder), issued=release_time(folder),
-                     version=folder.name.removeprefix(".building-"), folder=folder)
+                     version=folder.name.removeprefix(".building-"), folder=folder,
+                     publisher=read_publisher(built.inputs.publisher))
     (folder / VOID_FILE).write_bytes(canonical_turtle(graph))  # the same bytes in every process
     return {"void": {"file": VOID_FILE, "triples": stats.triples}}
 

@@ -37,12 +37,6 @@ def description(live_server: str) -> Graph:
     return Graph().parse(data=body, format="turtle")
 
 
-# Recommended, not yet met, each for want of a sourced fact (see docs/decisions/0207-dcat-ap.md):
-# the bounding box and centroid of England and Wales, and the publisher's ADMS publisher type (the creator,
-# the inspectorate, has its type, sourced in data/reference/agents.csv).
-NOT_YET = {("K04000001", "bbox"), ("K04000001", "centroid"), ("dataset#publisher", "type")}
-
-
 def findings(report: Graph) -> set[tuple[str, str]]:
     return {(str(report.value(r, SH.focusNode)).rsplit("/", 1)[-1],
              str(report.value(r, SH.resultPath)).rsplit("#", 1)[-1].rsplit("/", 1)[-1])
@@ -59,5 +53,4 @@ def test_dcat_ap_shapes_report_nothing(description: Graph, shapes: tuple[str, ..
         graph.parse(SHAPES / name, format="turtle")
     _conforms, report, text = validate(description, shacl_graph=graph, inference="none", allow_warnings=True)
     assert isinstance(report, Graph)
-    expected = NOT_YET if shapes == ("shapes_recommended.ttl",) else set()
-    assert findings(report) == expected, text
+    assert findings(report) == set(), text
