@@ -3,9 +3,9 @@
 A cell whose text starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is read
 as a formula by spreadsheet programs (``=HYPERLINK(…)``, ``@SUM(…)``, ``-2+3``), so such a
 cell gets a leading apostrophe, which they show as text.  A cell that is just a number
-(``-2``, ``+1.5e3``) is left alone: it is no formula and must stay a number.  Applied to the
-CSV files the site offers for people to open (downloads and ``/queries/*.csv``); the SPARQL
-endpoint's CSV is the W3C results format, for programs, and is left exact (docs/sparql.md).
+(``-2``, ``+1.5e3``) is left alone: it is no formula and must stay a number.  Applied to every
+CSV the site serves (``/sparql`` answers, downloads, ``/queries/*.csv``, the changelog) and to
+``peelkg query``'s; TSV, JSON and XML results stay exact for programs (docs/sparql.md).
 
 >>> neutralise_csv(b'text,n\\r\\n"=HYPERLINK(""http://e/"")",-2\\r\\n"@SUM(1)",-2+3\\r\\n')
 b'text,n\\r\\n"\\'=HYPERLINK(""http://e/"")",-2\\r\\n\\'@SUM(1),\\'-2+3\\r\\n'

@@ -14,6 +14,7 @@ import shutil
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from flask import Flask
@@ -245,8 +246,13 @@ def test_a_frameable_view_gets_no_contradicting_x_frame_options(client: FlaskCli
 FORMULA = '=HYPERLINK("http://127.0.0.1:9/x","click")'
 
 
+IMPROVEMENT_TEXTS = "/sparql?" + urlencode({
+    "format": "csv", "query": "PREFIX peel: <https://w3id.org/peelkg/def/peel#> "
+                              "SELECT ?text WHERE { ?a a peel:AreaForImprovement ; peel:text ?text }"})
+
+
 @pytest.mark.parametrize("path", ["/queries/areas-for-improvement.csv?force=cumbria",
-                                  "/download/areas-for-improvement.csv"])
+                                  "/download/areas-for-improvement.csv", IMPROVEMENT_TEXTS])
 def test_a_formula_in_a_report_is_neutralised_in_the_csv_the_site_serves(hostile: FlaskClient, path: str) -> None:
     response = hostile.get(path)
     try:
@@ -258,3 +264,14 @@ def test_a_formula_in_a_report_is_neutralised_in_the_csv_the_site_serves(hostile
     assert texts and all(cell.startswith("'" + FORMULA) for cell in texts), texts
     assert not any(cell[:1] in "=+-@\t\r" and not cell.lstrip("+-").replace(".", "").isdigit()
                    for cell in cells if cell)
+
+
+def test_the_endpoints_csv_defuses_formulas_and_keeps_numbers_while_tsv_stays_exact(client: FlaskClient) -> None:
+    """/sparql's CSV is a CSV the site serves: a spreadsheet opens it, so formula cells are defused (numbers are
+    not); TSV and JSON keep every value exact for programs."""
+    query = 'SELECT ?text ?n WHERE { VALUES (?text ?n) { ("=HYPERLINK(1)" -2) ("@SUM(1)" 3) ("plain" -0.5) } }'
+    rows = list(csv.reader(client.get("/sparql", query_string={"query": query, "format": "csv"})
+                           .get_data(as_text=True).splitlines()))
+    assert rows == [["text", "n"], ["'=HYPERLINK(1)", "-2"], ["'@SUM(1)", "3"], ["plain", "-0.5"]]
+    tsv = client.get("/sparql", query_string={"query": query, "format": "tsv"}).get_data(as_text=True)
+    assert '"=HYPERLINK(1)"' in tsv and '"@SUM(1)"' in tsv
