@@ -75,7 +75,7 @@ def reported_judgements(reports: Iterable[tuple[Report, list[tuple[int, URIRef]]
     """The judgements the build's later-cycle reports state, with their grades (None: not graded).
 
     ``reports`` pairs each report with its questions' numbers as the build gave them (a report of areas
-    has none). A 2018/19 report states a judgement only where it gives a grade."""
+    has none). A report states a judgement only where it gives a grade, or (2021 on) calls the area ungraded."""
     stated: dict[URIRef, str | None] = {}
     for report, numbers in reports:
         force = forces.get(report.force)
@@ -88,8 +88,8 @@ def reported_judgements(reports: Iterable[tuple[Report, list[tuple[int, URIRef]]
                     stated[judgement_iri(report.cycle, force.police_uk_id, slugify(pillar), number)] = question.grade
             continue
         areas = {a.label: a.iri for a in areas_of(report.cycle)}
-        for question in report.questions:
-            if question.heading in areas:
+        for question in report.questions:  # an area the text gives no grade (and does not call ungraded) states none
+            if question.heading in areas and (question.grade is not None or question.not_graded):
                 stated[area_judgement_iri(report.cycle, force.police_uk_id, areas[question.heading])] = question.grade
     return stated
 

@@ -81,16 +81,14 @@ def cycle_report_triples(graph: Graph, report: Report, force: ForceRecord, sourc
     for question in report.questions:
         area = areas[question.heading]
         slug = str(area.iri).rsplit("/", 1)[-1]
-        judgement = area_judgement_iri(cycle, fid, area.iri)
-        for p, o in ((RDF.type, PEEL.Judgement), (RDFS.label, _str(f"{title}: {area.label}")),
-                     (PEEL.question, area.iri), (PEEL.inspection, inspection), (DCTERMS.source, URIRef(source_url)),
-                     (PROV.wasDerivedFrom, node), *common):
-            graph.add((judgement, p, o))
-        if question.grade is not None:
-            graph.add((judgement, PEEL.grade, five_level_grade_iri(question.grade)))
-        else:
-            graph.add((judgement, PEEL.notGradedReason, _str(NOT_GRADED_REASON if question.not_graded
-                                                             else "The report states no grade")))
+        if question.grade is not None or question.not_graded:  # no grade in the text: no judgement from it
+            judgement = area_judgement_iri(cycle, fid, area.iri)
+            for p, o in ((RDF.type, PEEL.Judgement), (RDFS.label, _str(f"{title}: {area.label}")),
+                         (PEEL.question, area.iri), (PEEL.inspection, inspection),
+                         (DCTERMS.source, URIRef(source_url)), (PROV.wasDerivedFrom, node), *common):
+                graph.add((judgement, p, o))
+            graph.add((judgement, PEEL.grade, five_level_grade_iri(question.grade)) if question.grade is not None
+                      else (judgement, PEEL.notGradedReason, _str(NOT_GRADED_REASON)))
         minted: dict[str, list[URIRef]] = {}
         for attr, cls, local in (("paragraphs", PEEL.Finding, True), ("areas_for_improvement",
                                  PEEL.AreaForImprovement, True), ("causes_of_concern", PEEL.CauseOfConcern, False),

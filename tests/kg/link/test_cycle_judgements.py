@@ -120,6 +120,23 @@ def test_a_row_on_a_reported_judgement_adds_its_source_or_its_own_claim(
         assert one(graph, claim, DCTERMS.source) == URIRef(source)  # type: ignore[arg-type]
 
 
+def test_an_area_the_text_gives_no_grade_takes_the_rows_grade_without_a_conflict(
+        vocab: Vocabulary, forces: ForceIndex) -> None:
+    """Regression: the report's silence counted as its own claim, so a row grading the area was 'disagreeing'."""
+    silent = Report("Norfolk", None, 2021, None, questions=[Question(AREA, "core", 3)], cycle="2021-22")
+    reported = reported_judgements([(silent, [])], forces)
+    assert reported == {}
+    source = INSPECTORATE + "peel-2021-22/norfolk/"
+    judgements, notices = cycle_judgements([row("2021-22", "Norfolk", AREA, "overall", "Adequate", source)],
+                                           forces, vocab, reported, "later.csv")
+    graph = Graph()
+    cycle_judgement_triples(graph, judgements)
+    iri = ID["judgement/2021-22/norfolk/investigating-crime"]
+    assert notices == [] and not list(graph.objects(iri, PEEL.conflictingClaim))
+    assert one(graph, iri, PEEL.grade) == grade_iri("peel-2021-adequate")  # type: ignore[arg-type]
+    assert one(graph, iri, DCTERMS.source) == URIRef(source)
+
+
 def test_an_ungraded_area_never_gets_a_grade_from_a_row(vocab: Vocabulary, forces: ForceIndex) -> None:
     area = "Providing a service to victims of crime"
     _, notices = cycle_judgements([row("2021-22", "Norfolk", area, "overall", "Good", INSPECTORATE, line=4)],
