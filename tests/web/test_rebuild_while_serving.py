@@ -16,9 +16,11 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from flask import Flask
 
 from kg.errors import ReleaseError
 from kg.query.guard import Limits
@@ -30,7 +32,7 @@ from kg.release.publish import publish
 from kg.store.local import LocalStore
 from tests.web.support import fetch
 from web import following
-from web.context import FOLLOWER, peel
+from web.context import FOLLOWER, PeelContext, peel
 from web.context import served as served_release
 from web.lifecycle import close_app
 from web.serve import build_app, warm
@@ -228,12 +230,20 @@ def leased(release_folder: Path) -> bool:
         return False
 
 
-def test_a_request_keeps_its_release_whole_while_the_server_moves_on(tmp_path: Path, built: Built) -> None:
-    publish(built, tmp_path)
-    app = build_app(Settings(data_dir=tmp_path, release_check_seconds=3600, query_workers=1))
-    follower = app.extensions[FOLLOWER]
-    first = follower.current
+@contextmanager
+def app_on_a_release(data_dir: Path, built: Built) -> Iterator[tuple[Flask, following.ReleaseFollower[PeelContext]]]:
+    """An app over a release published into ``data_dir`` that moves only when told to, and its follower."""
+    publish(built, data_dir)
+    app = build_app(Settings(data_dir=data_dir, release_check_seconds=3600, query_workers=1))
     try:
+        yield app, app.extensions[FOLLOWER]
+    finally:
+        close_app(app)
+
+
+def test_a_request_keeps_its_release_whole_while_the_server_moves_on(tmp_path: Path, built: Built) -> None:
+    with app_on_a_release(tmp_path, built) as (app, follower):
+        first = follower.current
         with app.test_request_context("/"):
             app.preprocess_request()  # the request is pinned to the first release
             pinned = peel()
@@ -249,25 +259,18 @@ def test_a_request_keeps_its_release_whole_while_the_server_moves_on(tmp_path: P
         assert first.closed, "the replaced release was not closed when its last request ended"
         assert not leased(first.release.path), "the replaced release was not given up when its request ended"
         assert leased(tmp_path / RELEASES / newer)
-    finally:
-        close_app(app)
     assert follower.current.closed
 
 
 def test_a_new_release_that_cannot_be_opened_leaves_the_served_one(tmp_path: Path, built: Built) -> None:
-    publish(built, tmp_path)
-    app = build_app(Settings(data_dir=tmp_path, release_check_seconds=3600, query_workers=1))
-    follower = app.extensions[FOLLOWER]
-    first = follower.current
-    try:
+    with app_on_a_release(tmp_path, built) as (app, follower):
+        first = follower.current
         broken = tmp_path / RELEASES / "20990101T000000000000Z"
         broken.mkdir()
         (broken / "manifest.json").write_text("{not json", encoding="utf-8")
         follower.switch_to(str(broken))
         assert served_release(app) is first
         assert app.test_client().get("/").status_code == 200
-    finally:
-        close_app(app)
 
 
 def test_pages_replayed_from_the_render_cache_do_not_keep_a_server_on_its_release(
