@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
 
 from kg.link.judgements import JudgementFacts
 from kg.link.partners import Organisation, PartnerFinder
@@ -61,23 +62,19 @@ def _str(value: str) -> Literal:
 
 def force_triples(graph: Graph, force: ForceRecord) -> None:
     iri = force_iri(force.police_uk_id)
-    graph.add((iri, RDF.type, PEEL.Force))
-    graph.add((iri, RDF.type, ORG.Organization))
-    graph.add((iri, RDFS.label, _str(force.name)))
-    graph.add((iri, SKOS.prefLabel, _str(force.name)))
-    graph.add((iri, SKOS.altLabel, _str(force.short_name)))
-    graph.add((iri, PEEL.policeUkId, _str(force.police_uk_id)))
-    graph.add((iri, PEEL.onsCode, _str(force.ons_code)))
+    facts: list[tuple[URIRef, Node]] = [
+        (RDF.type, PEEL.Force), (RDF.type, ORG.Organization), (RDFS.label, _str(force.name)),
+        (SKOS.prefLabel, _str(force.name)), (SKOS.altLabel, _str(force.short_name)),
+        (PEEL.policeUkId, _str(force.police_uk_id)), (PEEL.onsCode, _str(force.ons_code)),
+        (DCTERMS.spatial, ONS_GEOGRAPHY[force.ons_code]), (SKOS.exactMatch, POLICE_UK_FORCE[force.police_uk_id]),
+        *((DCTERMS.source, URIRef(source)) for source in force.sources)]
     if force.region:
-        graph.add((iri, PEEL.region, _str(force.region)))
-    graph.add((iri, DCTERMS.spatial, ONS_GEOGRAPHY[force.ons_code]))
-    graph.add((iri, SKOS.exactMatch, POLICE_UK_FORCE[force.police_uk_id]))
+        facts.append((PEEL.region, _str(force.region)))
     if force.wikidata_id:
-        graph.add((iri, PEEL.wikidataId, _str(force.wikidata_id)))
-        graph.add((iri, OWL.sameAs, URIRef(WIKIDATA + force.wikidata_id)))
-        graph.add((iri, SKOS.exactMatch, URIRef(WIKIDATA + force.wikidata_id)))
-    for source in force.sources:
-        graph.add((iri, DCTERMS.source, URIRef(source)))
+        item = URIRef(WIKIDATA + force.wikidata_id)
+        facts += [(PEEL.wikidataId, _str(force.wikidata_id)), (OWL.sameAs, item), (SKOS.exactMatch, item)]
+    for p, o in facts:
+        graph.add((iri, p, o))
 
 
 def publisher_triples(graph: Graph) -> None:
