@@ -3,7 +3,9 @@ recommended and range shapes each report nothing (pySHACL, no inference, one fil
 as the shapes' README says).
 
 The shapes are the European Union's (CC-BY 4.0), outside this repository: set PEELKG_DCAT_AP_SHAPES
-to their folder (by default the nearest ``shared/dcat-ap`` beside the checkout or above it).
+to their folder (by default the nearest ``shared/dcat-ap`` beside the checkout or above it). Where they
+are not found and the variable is not set (a fresh clone on its own), these tests are skipped, saying
+so; where the variable names a folder without them, they fail.
 """
 
 from __future__ import annotations
@@ -50,7 +52,10 @@ SHAPE_SETS = {"mandatory": ("shapes.ttl", "imports.ttl"), "recommended": ("shape
 def dcat_ap_findings(description: Graph, shapes: tuple[str, ...]) -> tuple[set[tuple[str, str]], str]:
     """What one set of the DCAT-AP 3.0.1 shape files finds in ``description``, and pySHACL's report text."""
     if not (SHAPES / shapes[0]).is_file():
-        pytest.fail(f"the DCAT-AP 3.0.1 shapes are not at {SHAPES}; set PEELKG_DCAT_AP_SHAPES")
+        missing = f"the DCAT-AP 3.0.1 shapes are not at {SHAPES}"
+        if "PEELKG_DCAT_AP_SHAPES" in os.environ:
+            pytest.fail(missing)
+        pytest.skip(f"{missing}: set PEELKG_DCAT_AP_SHAPES to the folder of the official shapes to run this")
     graph = Graph()
     for name in shapes:
         graph.parse(SHAPES / name, format="turtle")
