@@ -176,7 +176,6 @@ def validate(data: Path | None) -> None:
 def query(query_or_name: str, data: Path | None, params: tuple[str, ...], fmt: str | None) -> None:
     """Run SPARQL text (or @FILE) or a canned query by name, as the endpoint runs it (the same guard and writers)."""
     from kg.query.canned import NAME, get_query, load_queries
-    from kg.query.csv_cells import neutralise_csv
     from kg.query.execute import GRAPH_FORMS
     from kg.query.guard import Limits
     from kg.query.service import QueryService
@@ -204,8 +203,7 @@ def query(query_or_name: str, data: Path | None, params: tuple[str, ...], fmt: s
             answer = service.complete(text, info, chosen)
         finally:
             service.close()
-        body = answer.body
-        sys.stdout.buffer.write(neutralise_csv(body) if chosen == SPARQL_CSV.key else body)  # csv_cells
+        sys.stdout.buffer.write(answer.body)  # a CSV answer comes defused (kg.query.csv_cells)
 
 
 def _params(params: tuple[str, ...]) -> dict[str, str]:

@@ -4,8 +4,9 @@ A cell whose text starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage re
 as a formula by spreadsheet programs (``=HYPERLINK(…)``, ``@SUM(…)``, ``-2+3``), so such a
 cell gets a leading apostrophe, which they show as text.  A cell that is just a number
 (``-2``, ``+1.5e3``) is left alone: it is no formula and must stay a number.  Applied to every
-CSV the site serves (``/sparql`` answers, downloads, ``/queries/*.csv``, the changelog) and to
-``peelkg query``'s; TSV, JSON and XML results stay exact for programs (docs/sparql.md).
+CSV answer once, by ``kg.query.service`` before it caches it (so ``/sparql``, ``/queries/*.csv``
+and ``peelkg query`` alike), and to the CSV downloads and the changelog as they are written; TSV,
+JSON and XML results stay exact for programs (docs/sparql.md).
 
 >>> neutralise_csv(b'text,n\\r\\n"=HYPERLINK(""http://e/"")",-2\\r\\n"@SUM(1)",-2+3\\r\\n')
 b'text,n\\r\\n"\\'=HYPERLINK(""http://e/"")",-2\\r\\n\\'@SUM(1),\\'-2+3\\r\\n'

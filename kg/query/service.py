@@ -30,9 +30,11 @@ import time
 from dataclasses import dataclass
 
 from kg.errors import BadQuery, QueryTimeout
+from kg.formats import SPARQL_CSV
 from kg.query.admission import NoPlaceInTime
 from kg.query.budget import QueryBudget
 from kg.query.cache import ResultCache
+from kg.query.csv_cells import neutralise_csv
 from kg.query.execute import Answer, Job
 from kg.query.guard import Limits, QueryInfo, capped, check
 from kg.store.interface import Runner, Store
@@ -130,6 +132,8 @@ class QueryService:
             self.budget.charge(client, self.timeout)
             raise
         self.budget.charge(client, time.monotonic() - started)
+        if fmt == SPARQL_CSV.key:  # every CSV it gives is defused once, before it is kept (kg.query.csv_cells)
+            answer = Answer(neutralise_csv(answer.body), answer.truncated)
         if self.cache is not None:
             self.cache.put(key, answer)
         return answer

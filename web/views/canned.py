@@ -19,7 +19,6 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 from kg.errors import BadQuery
 from kg.formats import HTML, JSON, SPARQL_CSV, SPARQL_JSON, SPARQL_QUERY
 from kg.query.canned import CannedQuery, get_query, load_queries
-from kg.query.csv_cells import neutralise_csv
 from kg.query.execute import Cell
 from kg.query.facets import table_parameter
 from web.context import memo, peel
@@ -60,8 +59,7 @@ def page(name: str) -> Response:
 def results(name: str, ext: str) -> Response:
     text = get_query(name).bind(_values(request.args.to_dict()))
     answer = service().complete(text, service().check(text), ext, client=client())
-    body = neutralise_csv(answer.body) if ext == "csv" else answer.body  # see kg.query.csv_cells
-    response = Response(body, content_type=_DATA_FORMATS[ext].content_type)
+    response = Response(answer.body, content_type=_DATA_FORMATS[ext].content_type)  # CSV defused by the service
     if answer.truncated:
         response.headers[MAX_ROWS_HEADER] = str(service().max_rows)
     return response

@@ -19,10 +19,9 @@ from urllib.parse import urlencode
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 
 from kg.errors import BadQuery, QueryTimeout
-from kg.formats import HTML, SPARQL_CSV, SPARQL_QUERY
+from kg.formats import HTML, SPARQL_QUERY
 from kg.namespaces import PREFIXES, sparql_prefixes
 from kg.query.canned import load_queries
-from kg.query.csv_cells import neutralise_csv
 from kg.query.execute import Answer, Cell, table
 from kg.query.guard import Limits
 from kg.query.pool import QueryFailed
@@ -115,8 +114,7 @@ def endpoint() -> Response:
 
 def answer_response(answer: Answer, fmt: Format) -> Response:
     """An answer as an HTTP response: its media type, ``Vary: Accept``, and the row-cap notice."""
-    body = neutralise_csv(answer.body) if fmt.key == SPARQL_CSV.key else answer.body  # see kg.query.csv_cells
-    response = Response(body, content_type=fmt.content_type)
+    response = Response(answer.body, content_type=fmt.content_type)
     response.vary.add("Accept")
     if answer.truncated:
         response.headers[MAX_ROWS_HEADER] = str(service().max_rows)
