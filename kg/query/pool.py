@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import os
 import shutil
 import signal
 import socket
@@ -55,6 +56,12 @@ from kg.query.worker import BAD, DAMAGED, MEMORY, OK, out_of_memory_message, rea
 # Query workers run at a lower CPU priority than the web process: a flood of heavy queries then
 # takes the cores only when pages and light requests leave them idle (docs/decisions/0307).
 _NICE = ("nice", "-n", "10") if shutil.which("nice") else ()
+
+# glibc gives each new thread its own malloc arena, reserving 64 MiB of address space apiece (up
+# to 8 per core): how many the engine's threads happen to get made an idle worker's address space
+# vary from 200 to 850 MiB, so under the limit a thread could fail to start (RocksDB then aborts).
+# Two arenas keep an idle worker near 200 MiB, whatever the machine's core count.
+_ARENAS = {"MALLOC_ARENA_MAX": "2"}
 
 
 class QueryFailed(PeelError):
@@ -113,7 +120,8 @@ class QueryPool:
             process = subprocess.Popen(
                 [*_NICE, sys.executable, "-m", "kg.query.worker", str(child.fileno()), str(self.store_path),
                  str(self.memory_mb)],
-                pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                pass_fds=(child.fileno(),), env={**os.environ, **_ARENAS}, stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
             )
         worker = _Worker(process, parent)
@@ -161,8 +169,7 @@ class QueryPool:
             try:
                 reply = read_reply(worker.sock, deadline=deadline)
             except TimeoutError:
-                raise QueryTimeout(f"the query ran past the {self.timeout:g} s time limit and was stopped; "
-                                   "narrow it down (fewer joins, a LIMIT) and try again") from None
+                raise QueryTimeout.stopped(self.timeout) from None
             healthy = True
         except (EOFError, OSError):
             raise _why_it_died(worker, self.memory_mb) from None

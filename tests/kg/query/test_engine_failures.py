@@ -74,6 +74,25 @@ def test_a_query_over_the_memory_limit_is_called_out_of_memory(release: Release)
         pool.close()
 
 
+def address_space_mib(pid: int) -> int:
+    status = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines())
+    return int(status["VmSize"].split()[0]) // 1024
+
+
+def test_an_idle_worker_leaves_most_of_its_memory_limit_to_the_query(release: Release) -> None:
+    """Regression: glibc's per-thread malloc arenas (64 MiB of address space each, up to 8 per core)
+    made an idle worker reserve 200 to 850 MiB of its 1024, so a thread RocksDB started to read a
+    damaged store could not get a stack, and the engine aborted (a crash, not "damaged")."""
+    pool = QueryPool(release.store_path, size=1, memory_mb=1024, timeout=60, queue=0)
+    try:
+        for _ in range(3):
+            pool.run(job("SELECT * { GRAPH ?g { ?s ?p ?o } }"))
+        [pid] = pool.pids()
+        assert address_space_mib(pid) < 400
+    finally:
+        pool.close()
+
+
 @pytest.mark.parametrize("damage", [truncate_largest, flip_data_blocks], ids=["truncated", "flipped"])
 def test_a_damaged_store_is_called_damaged_by_the_workers(release: Release, tmp_path: Path,
                                                           damage: Callable[[Path], None]) -> None:
