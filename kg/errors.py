@@ -49,6 +49,12 @@ class BadQuery(PeelError):
 class QueryTimeout(PeelError):
     """A query ran past its time limit."""
 
+    @classmethod
+    def stopped(cls, seconds: float) -> QueryTimeout:
+        """The query was stopped at the ``seconds`` time limit (what its client is told, and what to do)."""
+        return cls(f"the query ran past the {seconds:g} s time limit and was stopped; "
+                   "narrow it down (fewer joins, a LIMIT) and try again")
+
 
 class ReleaseError(PeelError):
     """A release directory is missing, incomplete or cannot be written."""

@@ -9,7 +9,8 @@ cap): a release never changes while served, so a repeated query costs a dictiona
 A query that misses the cache is admitted first: its client must have query seconds left
 for the minute (``kg.query.budget``; 429), and a worker or a place in the pool's waiting room
 must be free (``kg.query.admission``, in front of the worker pool or the remote store; 503 at once
-otherwise).
+otherwise).  Identical queries that miss the cache at the same time run once: the later ones wait
+for the first one's answer (a burst of one popular query takes one worker, not all of them).
 
 >>> import tempfile, pyoxigraph as ox
 >>> from pathlib import Path
@@ -26,7 +27,9 @@ b'{"head":{},"boolean":false}'
 
 from __future__ import annotations
 
+import threading
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 from kg.errors import BadQuery, QueryTimeout
@@ -80,6 +83,8 @@ class QueryService:
                                          in_process=in_process)
         self.budget = QueryBudget(seconds=budget_seconds)
         self.cache: ResultCache[Answer | _Checked] | None = ResultCache(cache_bytes) if cache_bytes > 0 else None
+        self._running: dict[tuple[object, ...], Future[Answer]] = {}  # cache keys of the queries running now
+        self._running_lock = threading.Lock()
 
     def check(self, text: str) -> QueryInfo:
         """What ``kg.query.guard.check`` says of ``text`` under this service's limits (``BadQuery``
@@ -118,11 +123,41 @@ class QueryService:
         job = Job(run_text, text, info.form, fmt, self.max_rows, count, info.dataset_clause,
                   dataset.default_graphs if dataset else None, dataset.named_graphs if dataset else None)
         key = (self.release_id, *job.key)
-        if self.cache is not None:
+        if self.cache is None:  # no cache, no sharing: every query runs (what the benchmarks time)
+            self.budget.admit(client)
+            return self._run(job, client)
+        cached = self.cache.get(key)
+        if isinstance(cached, Answer):
+            return cached
+        self.budget.admit(client)  # before sharing: a client over its budget waits for no one's answer
+        with self._running_lock:  # (an answer is kept and its query leaves the running under this lock)
             cached = self.cache.get(key)
             if isinstance(cached, Answer):
                 return cached
-        self.budget.admit(client)
+            running = self._running.get(key)
+            if running is None:
+                mine: Future[Answer] = Future()
+                self._running[key] = mine
+        if running is not None:
+            try:
+                return running.result(timeout=self.timeout)  # or its exception, if it failed
+            except TimeoutError:
+                raise QueryTimeout.stopped(self.timeout) from None
+        try:
+            answer = self._run(job, client)
+        except BaseException as exc:
+            with self._running_lock:
+                del self._running[key]
+            mine.set_exception(exc)
+            raise
+        with self._running_lock:
+            self.cache.put(key, answer)
+            del self._running[key]
+        mine.set_result(answer)
+        return answer
+
+    def _run(self, job: Job, client: str) -> Answer:
+        """``job``'s answer from the runner, its engine time charged to ``client``."""
         started = time.monotonic()
         try:
             answer = self.pool.run(job)
@@ -132,10 +167,8 @@ class QueryService:
             self.budget.charge(client, self.timeout)
             raise
         self.budget.charge(client, time.monotonic() - started)
-        if fmt == SPARQL_CSV.key:  # every CSV it gives is defused once, before it is kept (kg.query.csv_cells)
+        if job.fmt == SPARQL_CSV.key:  # every CSV it gives is defused once, before it is kept (kg.query.csv_cells)
             answer = Answer(neutralise_csv(answer.body), answer.truncated)
-        if self.cache is not None:
-            self.cache.put(key, answer)
         return answer
 
     def complete(self, text: str, info: QueryInfo, fmt: str, dataset: Dataset | None = None, *,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 import time
 import tracemalloc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -147,6 +147,81 @@ def test_a_client_past_its_budget_gets_over_budget_but_cached_answers_still(stor
     service = QueryService(LocalStore(store_path), "r1", limits=Limits(), max_rows=10, timeout=10, workers=1,
                            memory_mb=1024, cache_bytes=1 << 20, budget_seconds=0.000001)
     _past_its_budget_a_client_gets_over_budget_but_cached_answers_still(service, "ASK { ?s ?p ?o }")
+
+
+def _counted(service: QueryService, gate: threading.Event, runs: list[Job],
+             fail: BaseException | None = None) -> None:
+    """Make ``service``'s runner count its jobs and hold each until ``gate`` opens (then fail with ``fail``)."""
+    real = service.pool.run
+
+    def run(job: Job) -> Answer:
+        runs.append(job)
+        gate.wait(30)
+        if fail is not None:
+            raise fail
+        return real(job)
+
+    service.pool.run = run  # type: ignore[method-assign]
+
+
+def _burst(ask: Callable[[], None], copies: int, gate: threading.Event, runs: list[Job]) -> None:
+    """Call ``ask`` from ``copies`` threads: the first until its job is held at the runner, the others
+    while it is held; then open ``gate`` and wait for all."""
+    threads = [threading.Thread(target=ask) for _ in range(copies)]
+    threads[0].start()
+    while not runs:
+        time.sleep(0.01)
+    for thread in threads[1:]:
+        thread.start()
+    time.sleep(0.3)  # let them find it running
+    gate.set()
+    for thread in threads:
+        thread.join(30)
+
+
+def test_identical_queries_that_miss_the_cache_together_run_once(store_path: Path) -> None:
+    """Regression: a burst of one query on a cold cache sent every copy to the workers; past the
+    waiting room they got 503 (the load test saw it), though one answer would have served them all."""
+    service = QueryService(LocalStore(store_path), "r1", limits=Limits(), max_rows=10, timeout=30, workers=1,
+                           memory_mb=1024, cache_bytes=1 << 20, queue=0)
+    gate, runs, answers = threading.Event(), [], []
+    _counted(service, gate, runs)
+    text = "SELECT ?o { ?s ?p ?o }"
+    info = service.check(text)
+
+    def ask() -> None:
+        answers.append(service.answer(text, info, "json", client="10.0.0.1"))
+
+    try:
+        _burst(ask, 8, gate, runs)
+        assert len(runs) == 1
+        assert len(answers) == 8 and len(set(answer.body for answer in answers)) == 1
+        assert b'"o"' in answers[0].body
+    finally:
+        service.close()
+
+
+def test_a_shared_query_that_failed_fails_for_all_who_waited_and_runs_again_next_time(store_path: Path) -> None:
+    service = QueryService(LocalStore(store_path), "r1", limits=Limits(), max_rows=10, timeout=30, workers=1,
+                           memory_mb=1024, cache_bytes=1 << 20, queue=0)
+    gate, runs, outcomes = threading.Event(), [], []
+    _counted(service, gate, runs, fail=Overloaded("every query worker is busy", retry_after=1))
+    info = service.check("ASK {}")
+
+    def ask() -> None:
+        try:
+            service.answer("ASK {}", info, "json")
+        except Overloaded as exc:
+            outcomes.append(exc)
+
+    try:
+        _burst(ask, 3, gate, runs)
+        assert len(outcomes) == 3 and len(runs) == 1
+        with pytest.raises(Overloaded):
+            service.answer("ASK {}", info, "json")
+        assert len(runs) == 2  # nothing was kept: the next one ran
+    finally:
+        service.close()
 
 
 def test_a_query_that_timed_out_waiting_for_a_worker_is_not_charged_to_its_client(store_path: Path) -> None:
