@@ -64,7 +64,7 @@ def open_context(settings: Settings, release: Release) -> PeelContext:
     """Everything a request reaches of ``release``, opened whole: its store and its warm query workers."""
     context = PeelContext(settings=settings, store=make_store(settings, release), release=release)
     try:
-        warm(attach_service(settings, context), settings.query_workers)
+        warm(attach_service(settings, context), settings.query_worker_count)
     except BaseException:
         context.close()
         raise

@@ -37,7 +37,7 @@ class Settings:
     port: int = setting(5000, "Port the server listens on.")
     workers: int = setting(2, "Web worker processes of the front end (Granian).")
     threads: int = setting(
-        8, "App threads per web worker; SPARQL holds at most `query_workers` + `query_queue` of them, the rest "
+        16, "App threads per web worker; SPARQL holds at most `query_workers` + `query_queue` of them, the rest "
         "serve pages, files and downloads."
     )
     access_log: str = setting("", "Where the front end writes its access log: a file, '-' for stdout, empty for none.")
@@ -80,11 +80,13 @@ class Settings:
         "network access, so only a remote store (`store_url`) can make such calls."
     )
     query_workers: int = setting(
-        2, "Query worker processes per web worker; a crashed worker is replaced. With `store_url`: queries one web "
-        "worker sends to the remote store at once."
+        0, "Query worker processes per web worker; a crashed worker is replaced. 0: the machine's cores shared "
+        "among the web workers, at least one each (more engines than cores cost more CPU per answer). With "
+        "`store_url`: queries one web worker sends to the remote store at once (0: 2).",
+        shown="0 (cores ÷ workers, at least 1)",
     )
     query_queue: int = setting(
-        2, "Queries per web worker that may wait for a busy query worker, or for a place at the remote store (the "
+        8, "Queries per web worker that may wait for a busy query worker, or for a place at the remote store (the "
         "wait counts against the time limit); one more is answered 503 with Retry-After at once."
     )
     query_budget_seconds: float = setting(
@@ -121,6 +123,24 @@ class Settings:
         "line, the reconciliation manifest, the service description) the persistent base IRI. The request's "
         "Host header is never used."
     )
+
+    @property
+    def query_worker_count(self) -> int:
+        """How many query workers each web worker runs: ``query_workers``, or for 0 the cores (those this
+        process may run on) shared among the ``workers``, at least one (2 places at a remote store).
+
+        >>> Settings(workers=2, query_workers=3).query_worker_count
+        3
+        >>> Settings(workers=len(os.sched_getaffinity(0)), query_workers=0).query_worker_count
+        1
+        >>> Settings(workers=64, query_workers=0, store_url="http://127.0.0.1:7878/query").query_worker_count
+        2
+        """
+        if self.query_workers > 0:
+            return self.query_workers
+        if self.store_url:  # the engine is elsewhere: this machine's cores do not bound it
+            return 2
+        return max(1, len(os.sched_getaffinity(0)) // max(1, self.workers))
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

@@ -65,7 +65,7 @@ def attach_service(settings: Settings, context: PeelContext) -> QueryService:
                     tuple(settings.service_allowlist))
     started = QueryService(
         context.store, context.release.id, limits=limits, max_rows=settings.max_rows, timeout=settings.query_timeout,
-        workers=settings.query_workers, memory_mb=settings.query_memory_mb,
+        workers=settings.query_worker_count, memory_mb=settings.query_memory_mb,
         cache_bytes=settings.query_cache_mb * 1024 * 1024,
         queue=settings.query_queue, budget_seconds=settings.query_budget_seconds)
     context.cache[EXTENSION] = started
