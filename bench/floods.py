@@ -7,7 +7,10 @@
    request over and over (peelkg: the Norfolk force page; Oxigraph: ``ASK {}``, it has no
    pages).  Reported: the light request's p50/p99, each heavy query's status and how long its
    client waited for the answer (peelkg's goal: at most the time limit + 1 s), and whether a
-   429 (the per-client budget: every client here is 127.0.0.1) was seen.
+   429 (the per-client budget: every client here is 127.0.0.1) was seen.  Then the **budget probe**: one
+   client sends distinct heavy queries one after another (a comment makes each unique, so none is
+   cached or shared) until it gets 429, at most ``--budget-tries``: what a client over its
+   ``query_budget_seconds`` is told, and after how many queries.
 2. **Distinct flood**: ``--distinct`` different 18 KB ``ASK {}`` queries (a padding comment
    makes each text unique), POSTed by 8 clients; the server's resident memory (the process and
    its descendants, VmRSS) before and after, each sampled once it has settled (after warm-up
@@ -36,6 +39,8 @@ import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
+
+from web.settings import Settings
 
 from .report import markdown_table
 from .servers import Server, start_oxigraph_ro, start_peelkg
@@ -100,6 +105,19 @@ def heavy_flood(server: Server, light_path: str, clients: int, seconds: float, *
     }
 
 
+def budget_probe(server: Server, tries: int) -> dict[str, Any]:
+    """Distinct heavy queries from one client, one at a time, until a 429 or ``tries`` of them."""
+    port = port_of(server)
+    statuses: list[int] = []
+    for n in range(tries):
+        query = urllib.parse.urlencode({"query": f"{CROSS_PRODUCT} # budget probe {n}"})
+        status, _ = request(port, "GET", f"{server.sparql_path}?{query}", headers={"Accept": JSON}, timeout=90)
+        statuses.append(status)
+        if status == 429:
+            break
+    return {"statuses": statuses, "429_after": len(statuses) if statuses[-1:] == [429] else None}
+
+
 def distinct_flood(server: Server, count: int, seconds: float) -> dict[str, Any]:
     port = port_of(server)
     warm = f"ASK {{}} # warm-up {'x' * 64}".encode()
@@ -140,6 +158,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--distinct", type=int, default=20_000)
     parser.add_argument("--seconds", type=float, default=120, help="most seconds any one flood lasts")
     parser.add_argument("--floods", default="heavy,distinct", help="which floods to run (comma-separated)")
+    parser.add_argument("--budget-tries", type=int, default=8, help="most heavy queries of the budget probe")
     args = parser.parse_args(argv)
     data = args.data.resolve()
     release = (data / "current").resolve()
@@ -152,6 +171,7 @@ def main(argv: list[str] | None = None) -> None:
             peel = start_peelkg(data, work)
             try:
                 results["peelkg"]["heavy"] = heavy_flood(peel, "/doc/force/norfolk", args.heavy, args.seconds)
+                results["peelkg"]["budget"] = budget_probe(peel, args.budget_tries)
             finally:
                 peel.stop()
         if "distinct" in floods:
@@ -192,9 +212,21 @@ def report(stamp: str, results: dict[str, Any]) -> str:
     processes = [[name, process, str(before), str(after)] for name in servers
                  for process, (before, after) in results[name].get("distinct", {}).get("processes", {}).items()]
     load = ", ".join(f"{x:.1f}" for x in results["meta"]["load"])
+    goals = []
+    if (h := results["peelkg"].get("heavy")) is not None:
+        goals.append(f"- force page p99 under the heavy flood < 500 ms: {h['light_p99_ms']} ms")
+        goals.append(f"- every heavy query ends within the time limit + 1 s (11 s): longest {h['heavy_max_s']} s")
+    if (b := results["peelkg"].get("budget")) is not None:
+        goals.append(f"- a client over its budget gets 429: statuses {b['statuses']}")
+    if (d := results["peelkg"].get("distinct")) is not None:
+        settings = Settings()
+        caches = settings.workers * (settings.query_cache_mb + settings.page_cache_mb)
+        goals.append(f"- distinct flood growth ≤ configured caches ({caches} MiB: {settings.workers} web workers × "
+                     f"({settings.query_cache_mb} + {settings.page_cache_mb})) + 32 MiB: grown {d['grown_mb']} MiB")
     return "\n".join([
         f"# Floods ({stamp} UTC)", "",
         f"{results['meta']['cpus']} CPUs, load average {load} at the end; one run, figures noisy (shared machine).", "",
+        "Goals (docs/performance.md):", "", *goals, "",
         markdown_table(["server", "light p50 ms", "light p99 ms", "light failed", "heavy statuses", "heavy p50 s",
                         "heavy max s"], heavy),
         markdown_table(["server", "distinct queries", "statuses", "seconds", "RSS before MiB", "after MiB",

@@ -28,7 +28,8 @@ import math
 import queue as _queue
 import threading
 import time
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
+from contextlib import contextmanager
 from typing import Generic, TypeVar
 
 from kg.errors import Overloaded, QueryTimeout
@@ -82,11 +83,19 @@ class WaitingRoom(Generic[P]):
             self._deadlines[place] = deadline
         return place
 
-    def _free_or_wait(self, deadline: float) -> P:
+    @contextmanager
+    def queued(self) -> Iterator[None]:
+        """Hold one of the queue's places while the caller waits for something other than a place: the
+        answer of the same query, already running for another caller (``kg.query.service``).  So every
+        waiting query counts against ``queue``, and ``Overloaded`` is raised at once when it is full."""
+        self._enter_queue()
         try:
-            return self._free.get_nowait()
-        except _queue.Empty:
-            pass
+            yield
+        finally:
+            with self._lock:
+                self._waiting -= 1
+
+    def _enter_queue(self) -> None:
         with self._lock:
             if self._waiting >= self.queue:
                 now = time.monotonic()
@@ -95,6 +104,13 @@ class WaitingRoom(Generic[P]):
                 raise Overloaded(f"every {self.what} is busy and {self.queue} queries are waiting; "
                                  f"try again in {retry} s", retry_after=retry)
             self._waiting += 1
+
+    def _free_or_wait(self, deadline: float) -> P:
+        try:
+            return self._free.get_nowait()
+        except _queue.Empty:
+            pass
+        self._enter_queue()
         try:
             return self._free.get(timeout=max(0.0, deadline - time.monotonic()))
         except _queue.Empty:

@@ -45,6 +45,7 @@ import sys
 import threading
 import time
 import weakref
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -184,6 +185,10 @@ class QueryPool:
         """Process ids of the current workers (for monitoring and tests)."""
         with self._lock:
             return sorted(w.process.pid for w in self._all)
+
+    def queued(self) -> AbstractContextManager[None]:
+        """A place in the waiting room, held while the caller waits for the same query run for another."""
+        return self._room.queued()
 
     def close(self) -> None:
         """Stop every worker; ``run`` fails afterwards."""

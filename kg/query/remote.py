@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from typing import Protocol
 
 import pyoxigraph as ox
@@ -84,6 +85,10 @@ class RemoteRunner:
                 pass
         raise QueryTimeout(f"the query ran past the {self.timeout:g} s time limit (its wait for a place "
                            "included) and was abandoned; narrow it down (fewer joins, a LIMIT) and try again")
+
+    def queued(self) -> AbstractContextManager[None]:
+        """A place in the waiting room, held while the caller waits for the same query run for another."""
+        return self._room.queued()
 
     def close(self) -> None:
         return None

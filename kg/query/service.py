@@ -10,7 +10,8 @@ A query that misses the cache is admitted first: its client must have query seco
 for the minute (``kg.query.budget``; 429), and a worker or a place in the pool's waiting room
 must be free (``kg.query.admission``, in front of the worker pool or the remote store; 503 at once
 otherwise).  Identical queries that miss the cache at the same time run once: the later ones wait
-for the first one's answer (a burst of one popular query takes one worker, not all of them).
+for the first one's answer (a burst of one popular query takes one worker, not all of them), each holding
+a place in the waiting room meanwhile, so a burst larger than the room is refused as any other.
 
 >>> import tempfile, pyoxigraph as ox
 >>> from pathlib import Path
@@ -139,10 +140,11 @@ class QueryService:
                 mine: Future[Answer] = Future()
                 self._running[key] = mine
         if running is not None:
-            try:
-                return running.result(timeout=self.timeout)  # or its exception, if it failed
-            except TimeoutError:
-                raise QueryTimeout.stopped(self.timeout) from None
+            with self.pool.queued():  # it waits as a query in the waiting room would, and counts as one
+                try:
+                    return running.result(timeout=self.timeout)  # or its exception, if it failed
+                except TimeoutError:
+                    raise QueryTimeout.stopped(self.timeout) from None
         try:
             answer = self._run(job, client)
         except BaseException as exc:

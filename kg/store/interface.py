@@ -16,6 +16,7 @@ Two backends implement it, local and remote alike: the release's embedded pyoxig
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -44,6 +45,11 @@ class Runner(Protocol):
     """Runs the endpoint's jobs: ``kg.query.execute.Job`` in, serialised ``Answer`` out."""
 
     def run(self, job: Job) -> Answer: ...
+
+    def queued(self) -> AbstractContextManager[None]:
+        """A place in the runner's waiting room, held while a caller waits for another caller's run of the
+        same query (``Overloaded`` when the room is full)."""
+        ...
 
     def close(self) -> None: ...
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -170,6 +171,9 @@ class InProcessRunner:
 
     def run(self, job: Job) -> Answer:
         return execute(self.store, job)
+
+    def queued(self) -> AbstractContextManager[None]:
+        return nullcontext()  # no waiting room: the command line runs one query at a time
 
     def close(self) -> None:
         return None

@@ -183,7 +183,7 @@ def test_identical_queries_that_miss_the_cache_together_run_once(store_path: Pat
     """Regression: a burst of one query on a cold cache sent every copy to the workers; past the
     waiting room they got 503 (the load test saw it), though one answer would have served them all."""
     service = QueryService(LocalStore(store_path), "r1", limits=Limits(), max_rows=10, timeout=30, workers=1,
-                           memory_mb=1024, cache_bytes=1 << 20, queue=0)
+                           memory_mb=1024, cache_bytes=1 << 20, queue=7)
     gate, runs, answers = threading.Event(), [], []
     _counted(service, gate, runs)
     text = "SELECT ?o { ?s ?p ?o }"
@@ -201,9 +201,34 @@ def test_identical_queries_that_miss_the_cache_together_run_once(store_path: Pat
         service.close()
 
 
+def test_callers_waiting_for_a_shared_answer_count_against_the_waiting_room(store_path: Path) -> None:
+    """Regression: callers waiting for another's run of the same query took no place in the waiting room, so
+    32 copies of one heavy query held every thread of a web worker for the whole time limit, and its pages
+    waited behind them (the flood benchmark's force page: p99 9.6 s)."""
+    service = QueryService(LocalStore(store_path), "r1", limits=Limits(), max_rows=10, timeout=30, workers=1,
+                           memory_mb=1024, cache_bytes=1 << 20, queue=2)
+    gate, runs, answers, refused = threading.Event(), [], [], []
+    _counted(service, gate, runs)
+    info = service.check("ASK { ?s ?p ?o }")
+
+    def ask() -> None:
+        try:
+            answers.append(service.answer("ASK { ?s ?p ?o }", info, "json"))
+        except Overloaded as exc:
+            refused.append(exc)
+
+    try:
+        _burst(ask, 6, gate, runs)
+        assert len(runs) == 1
+        assert len(answers) == 3 and len(refused) == 3  # the one running, the two the room holds; the rest at once
+        assert all(exc.retry_after >= 1 for exc in refused)
+    finally:
+        service.close()
+
+
 def test_a_shared_query_that_failed_fails_for_all_who_waited_and_runs_again_next_time(store_path: Path) -> None:
     service = QueryService(LocalStore(store_path), "r1", limits=Limits(), max_rows=10, timeout=30, workers=1,
-                           memory_mb=1024, cache_bytes=1 << 20, queue=0)
+                           memory_mb=1024, cache_bytes=1 << 20, queue=2)
     gate, runs, outcomes = threading.Event(), [], []
     _counted(service, gate, runs, fail=Overloaded("every query worker is busy", retry_after=1))
     info = service.check("ASK {}")
