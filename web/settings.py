@@ -80,14 +80,22 @@ class Settings:
         "network access, so only a remote store (`store_url`) can make such calls."
     )
     query_workers: int = setting(
-        0, "Query worker processes per web worker; a crashed worker is replaced. 0: the machine's cores shared "
-        "among the web workers, at least one each (more engines than cores cost more CPU per answer). With "
+        0, "Query worker processes of the server, shared by its web workers (with `shared_query_workers`; "
+        "otherwise per web worker); a crashed worker is replaced. 0: one per core (more engines than cores "
+        "cost more CPU per answer), or the cores shared among the web workers when each has its own. With "
         "`store_url`: queries one web worker sends to the remote store at once (0: 2).",
-        shown="0 (cores ÷ workers, at least 1)",
+        shown="0 (one per core)",
+    )
+    shared_query_workers: bool = setting(
+        True, "Web workers send their queries to one set of query workers per release, which the first of them "
+        "starts and the last one's exit stops, so a web worker given most connections uses every engine "
+        "(false: each web worker runs `query_workers` of its own).",
+        shown="true",
     )
     query_queue: int = setting(
-        8, "Queries per web worker that may wait for a busy query worker, or for a place at the remote store (the "
-        "wait counts against the time limit); one more is answered 503 with Retry-After at once."
+        8, "Queries that may wait for a busy query worker (of the server when they are shared, else of a web "
+        "worker), or for a place at the remote store (the wait counts against the time limit); one more is "
+        "answered 503 with Retry-After at once."
     )
     query_budget_seconds: float = setting(
         30.0, "Query-engine seconds one client may use per minute in each web worker (cached answers are free); "
@@ -126,12 +134,16 @@ class Settings:
 
     @property
     def query_worker_count(self) -> int:
-        """How many query workers each web worker runs: ``query_workers``, or for 0 the cores (those this
-        process may run on) shared among the ``workers``, at least one (2 places at a remote store).
+        """How many query workers the pool runs: ``query_workers``, or for 0 the cores (those this process
+        may run on) when the web workers share one pool, else shared among the ``workers``, at least one
+        each (2 places at a remote store).
 
         >>> Settings(workers=2, query_workers=3).query_worker_count
         3
-        >>> Settings(workers=len(os.sched_getaffinity(0)), query_workers=0).query_worker_count
+        >>> cores = len(os.sched_getaffinity(0))
+        >>> Settings(workers=cores, query_workers=0).query_worker_count == cores
+        True
+        >>> Settings(workers=cores, query_workers=0, shared_query_workers=False).query_worker_count
         1
         >>> Settings(workers=64, query_workers=0, store_url="http://127.0.0.1:7878/query").query_worker_count
         2
@@ -140,7 +152,8 @@ class Settings:
             return self.query_workers
         if self.store_url:  # the engine is elsewhere: this machine's cores do not bound it
             return 2
-        return max(1, len(os.sched_getaffinity(0)) // max(1, self.workers))
+        cores = len(os.sched_getaffinity(0))
+        return cores if self.shared_query_workers else max(1, cores // max(1, self.workers))
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -150,7 +163,10 @@ class Settings:
         for f in fields(cls):
             raw = environ.get(f"PEELKG_{f.name.upper()}")
             if raw is not None:
-                values[f.name] = _convert(f.type, raw)
+                try:
+                    values[f.name] = _convert(f.type, raw)
+                except ValueError as exc:
+                    raise ValueError(f"PEELKG_{f.name.upper()}={raw!r}: {exc}") from None
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 
@@ -164,12 +180,19 @@ class Settings:
         return out
 
 
+_YES, _NO = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
+
+
 def _convert(kind: Any, raw: str) -> Any:
     kind = str(kind)
     if kind == "int":
         return int(raw)
     if kind == "float":
         return float(raw)
+    if kind == "bool":
+        if raw.strip().lower() in _YES | _NO:
+            return raw.strip().lower() in _YES
+        raise ValueError("not a yes or no: write true or false")
     if kind == "Path":
         return Path(raw)
     if kind.startswith("list"):

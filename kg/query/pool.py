@@ -48,11 +48,15 @@ import weakref
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.errors import BadQuery, DamagedRelease, PeelError, QueryTimeout
 from kg.query.admission import WaitingRoom
 from kg.query.execute import Answer, Job
 from kg.query.worker import BAD, DAMAGED, MEMORY, OK, out_of_memory_message, read_reply, send_job
+
+if TYPE_CHECKING:
+    from kg.query.house import SharedPool
 
 # Query workers run at a lower CPU priority than the web process: a flood of heavy queries then
 # takes the cores only when pages and light requests leave them idle (docs/decisions/0307).
@@ -194,6 +198,17 @@ class QueryPool:
         """Stop every worker; ``run`` fails afterwards."""
         self._closed = True
         self._finalizer()
+
+
+def open_pool(store_path: Path, *, size: int, memory_mb: int, timeout: float, queue: int,
+              shared: bool = False) -> QueryPool | SharedPool:
+    """A pool of ``size`` query workers over ``store_path``: this process's own, or (``shared``) the one every
+    web worker of this server uses (``kg.query.house``)."""
+    if shared:
+        from kg.query.house import SharedPool
+
+        return SharedPool(store_path, size=size, memory_mb=memory_mb, timeout=timeout, queue=queue)
+    return QueryPool(store_path, size=size, memory_mb=memory_mb, timeout=timeout, queue=queue)
 
 
 def _kill(worker: _Worker) -> None:

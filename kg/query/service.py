@@ -74,14 +74,15 @@ class QueryService:
 
     def __init__(self, store: Store, release_id: str, *, limits: Limits, max_rows: int, timeout: float,
                  workers: int, memory_mb: int, cache_bytes: int, queue: int = 2,
-                 budget_seconds: float = 0.0, in_process: bool = False) -> None:
+                 budget_seconds: float = 0.0, in_process: bool = False, shared: bool = False) -> None:
         self.release_id = release_id
         self.limits = limits
         self.max_rows = max_rows
         self.timeout = timeout
-        # in_process: jobs run in this process, without the workers' time and memory limits (the command line)
+        # in_process: jobs run in this process, without the workers' time and memory limits (the command line);
+        # shared: the workers are the server's, shared by its web workers (kg.query.house)
         self.pool: Runner = store.runner(workers=workers, memory_mb=memory_mb, timeout=timeout, queue=queue,
-                                         in_process=in_process)
+                                         in_process=in_process, shared=shared)
         self.budget = QueryBudget(seconds=budget_seconds)
         self.cache: ResultCache[Answer | _Checked] | None = ResultCache(cache_bytes) if cache_bytes > 0 else None
         self._running: dict[tuple[object, ...], Future[Answer]] = {}  # cache keys of the queries running now

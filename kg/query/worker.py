@@ -58,8 +58,8 @@ def send_job(sock: socket.socket, job: Job) -> None:
 
 def read_job(sock: socket.socket) -> Job:
     """The next job from the pool; ``EOFError`` when the pool closed the connection."""
-    (length,) = _LENGTH.unpack(_read(sock, _LENGTH.size, None))
-    job: Job = pickle.loads(_read(sock, length, None))  # noqa: S301 - written by the process that started us
+    (length,) = _LENGTH.unpack(read_exactly(sock, _LENGTH.size, None))
+    job: Job = pickle.loads(read_exactly(sock, length, None))  # noqa: S301 - written by the process that started us
     return job
 
 
@@ -74,11 +74,11 @@ def send_reply(sock: socket.socket, kind: int, body: bytes, *, status: int = 0, 
 def read_reply(sock: socket.socket, *, deadline: float | None) -> tuple[int, int, bool, bytes]:
     """(kind, status, truncated, body) of the worker's reply; ``TimeoutError`` past ``deadline``
     (a ``time.monotonic()`` value; None: wait as long as it takes), ``EOFError`` if the worker died."""
-    kind, status, truncated, length = _REPLY.unpack(_read(sock, _REPLY.size, deadline))
-    return kind, status, bool(truncated), _read(sock, length, deadline)
+    kind, status, truncated, length = _REPLY.unpack(read_exactly(sock, _REPLY.size, deadline))
+    return kind, status, bool(truncated), read_exactly(sock, length, deadline)
 
 
-def _read(sock: socket.socket, size: int, deadline: float | None) -> bytes:
+def read_exactly(sock: socket.socket, size: int, deadline: float | None) -> bytes:
     """Exactly ``size`` bytes (usually one ``recv``)."""
     parts, left = [], size
     while left:

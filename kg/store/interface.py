@@ -70,10 +70,11 @@ class Store(Protocol):
     def construct(self, query: str, bindings: Mapping[str, Term] | None = None) -> Graph: ...
 
     def runner(self, *, workers: int, memory_mb: int, timeout: float, queue: int,
-               in_process: bool = False) -> Runner:
+               in_process: bool = False, shared: bool = False) -> Runner:
         """The engine for checked jobs over this store (``workers`` processes, each limited to ``memory_mb``
         and ``timeout`` seconds a job, ``queue`` jobs waiting; ``in_process``: in this process, with no limit
-        of its own, for the command line), to be closed by the caller."""
+        of its own, for the command line; ``shared``: the processes are the server's, shared by its web
+        workers, where the backend has processes of its own), to be closed by the caller."""
         ...
 
     def close(self) -> None: ...

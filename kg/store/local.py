@@ -145,13 +145,14 @@ class LocalStore:
         return graph
 
     def runner(self, *, workers: int, memory_mb: int, timeout: float, queue: int,
-               in_process: bool = False) -> Runner:
-        """Worker processes over this store's files (``kg.query.pool``), or this process (``in_process``)."""
+               in_process: bool = False, shared: bool = False) -> Runner:
+        """Worker processes over this store's files (``kg.query.pool``: this process's own, or ``shared`` by
+        the server's web workers), or this process (``in_process``)."""
         if in_process:
             return InProcessRunner(self.oxigraph)
-        from kg.query.pool import QueryPool
+        from kg.query.pool import open_pool
 
-        return QueryPool(self.path, size=workers, memory_mb=memory_mb, timeout=timeout, queue=queue)
+        return open_pool(self.path, size=workers, memory_mb=memory_mb, timeout=timeout, queue=queue, shared=shared)
 
     def close(self) -> None:
         del self.oxigraph

@@ -190,7 +190,7 @@ class RemoteStore:
         return graph
 
     def runner(self, *, workers: int, memory_mb: int, timeout: float, queue: int,
-               in_process: bool = False) -> Runner:
+               in_process: bool = False, shared: bool = False) -> Runner:
         """The endpoint's jobs sent to this same endpoint (``kg.query.remote``): at most ``workers`` at once and
         ``queue`` more waiting, each within ``timeout`` seconds, its wait included; the server does the work,
         so no worker process or memory limit is kept here."""

@@ -17,8 +17,9 @@ from web.settings import Settings
 
 
 def query_workers() -> set[int]:
-    """Process ids of this process's living children that run ``kg.query.worker``."""
-    found = set()
+    """Process ids of this process's living descendants that run ``kg.query.worker`` (its children, or
+    the children of the query workers' house it started: ``kg.query.house``)."""
+    parents, running = {}, set()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -28,9 +29,17 @@ def query_workers() -> set[int]:
         except OSError:
             continue
         fields = stat.rsplit(")", 1)[1].split()
-        if fields[0] != "Z" and int(fields[1]) == os.getpid() and b"kg.query.worker" in cmdline:
-            found.add(int(entry.name))
-    return found
+        if fields[0] != "Z":
+            parents[int(entry.name)] = int(fields[1])
+            if b"kg.query.worker" in cmdline:
+                running.add(int(entry.name))
+
+    def descends(pid: int) -> bool:
+        while pid in parents and pid != os.getpid():
+            pid = parents[pid]
+        return pid == os.getpid()
+
+    return {pid for pid in running if descends(pid)}
 
 
 def until_gone(pids: set[int], seconds: float = 10.0) -> set[int]:

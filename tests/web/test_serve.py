@@ -139,3 +139,23 @@ def test_sigterm_ends_the_server_promptly_and_leaves_no_query_worker(
     assert took < kill_timeout, f"peelkg serve took {took:.1f} s to exit after SIGTERM: the front end's kill " \
         "timeout ended it, not the signal"
     assert left == set(), "query workers outlived the server"
+
+
+def test_the_web_workers_share_one_set_of_query_workers(release: Release, tmp_path: Path) -> None:
+    """Two web workers and 2 query workers: 2 engine processes in all, children of one house, whichever web
+    worker a connection reaches (each had its own 2 before: 4, and a web worker given most connections
+    queued behind its own while its sibling's idled)."""
+    data = copy_of(release, tmp_path / "data")
+    process, base = serve("--data", str(data), env={"PEELKG_WORKERS": "2", "PEELKG_QUERY_WORKERS": "2"})
+    try:
+        wait_for(process, base + "/sparql?query=ASK%7B%7D", 60)
+        for n in range(20):  # new connections each: both web workers answer some, once both have started
+            status, _, _ = wait_for(process, base + f"/sparql?query=ASK%7B%3Fs%20%3Fp%20{n}%7D", 60)
+            assert status == 200
+        engines = query_workers_of(data)
+        houses = {int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1]) for pid in engines}
+        commands = [Path(f"/proc/{house}/cmdline").read_bytes() for house in houses]
+    finally:
+        stop(process)
+    assert len(engines) == 2, engines
+    assert len(commands) == 1 and b"kg.query.house" in commands[0]

@@ -67,7 +67,8 @@ def attach_service(settings: Settings, context: PeelContext) -> QueryService:
         context.store, context.release.id, limits=limits, max_rows=settings.max_rows, timeout=settings.query_timeout,
         workers=settings.query_worker_count, memory_mb=settings.query_memory_mb,
         cache_bytes=settings.query_cache_mb * 1024 * 1024,
-        queue=settings.query_queue, budget_seconds=settings.query_budget_seconds)
+        queue=settings.query_queue, budget_seconds=settings.query_budget_seconds,
+        shared=settings.shared_query_workers)
     context.cache[EXTENSION] = started
     context.owned.append(started.close)
     return started
