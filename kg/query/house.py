@@ -228,14 +228,14 @@ class SharedPool:
     def queued(self) -> Iterator[None]:
         """A place in the house's waiting room, held until the block ends (``Overloaded`` when it is full)."""
         sock, _ = self._open(reuse=False)
-        try:
-            _send(sock, "hold")
-            _decode(read_reply(sock, deadline=time.monotonic() + _GRACE))
-            yield
-        except (EOFError, OSError, TimeoutError):
-            raise QueryFailed("the query workers stopped; the query was not answered") from None
-        finally:
-            sock.close()  # the house sees it closed and frees the place
+        with sock:  # closed when the block ends: the house sees it and frees the place
+            try:
+                _send(sock, "hold")
+                reply = read_reply(sock, deadline=time.monotonic() + _GRACE)
+            except (EOFError, OSError, TimeoutError):
+                raise QueryFailed("the query workers stopped; the query was not answered") from None
+            _decode(reply)  # Overloaded when the room is full
+            yield  # (what the caller's block raises, a TimeoutError included, is its own)
 
     def pids(self) -> list[int]:
         """Process ids of the house's query workers (for monitoring and tests)."""

@@ -225,3 +225,17 @@ def test_another_user_gets_nothing_from_the_house(two: list[SharedPool]) -> None
                           check=False)
     assert done.stdout.strip() in {"b''", "closed"}, done.stderr  # closed unread: no pickle of theirs is ever loaded
     assert two[0].run(ASK).body == TRUE
+
+
+def test_what_the_block_raises_while_it_holds_a_place_is_its_own(store_path: Path) -> None:
+    """Regression: the service waits for another caller's run inside ``queued()`` and turns its
+    ``TimeoutError`` into the time-limit answer; the held place once turned it into "workers stopped"."""
+    (pool,) = pools(store_path, 1, queue=1)
+    try:
+        with pytest.raises(TimeoutError), pool.queued():
+            raise TimeoutError
+        with pool.queued():
+            pass
+        assert pool.run(ASK).body == TRUE  # the place was given back
+    finally:
+        pool.close()
