@@ -105,3 +105,21 @@ class OverBudget(PeelError):
     def __init__(self, message: str, *, retry_after: int) -> None:
         self.retry_after = retry_after
         super().__init__(message)
+
+
+class QueryFailed(PeelError):
+    """The query engine could not answer a query; ``title`` and ``status`` are what the web answers."""
+
+    title, status = "Query failed", 500
+
+
+class EngineCrashed(QueryFailed):
+    """The query engine's process died on a query (a signal or an exit), for a reason other than memory."""
+
+    title = "Query engine crashed"
+
+
+class QueryOutOfMemory(QueryFailed):
+    """The query needed more memory than a query worker may use (``query_memory_mb``)."""
+
+    title, status = "Query needs too much memory", 503

@@ -50,13 +50,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.errors import BadQuery, DamagedRelease, PeelError, QueryTimeout
+from kg.errors import BadQuery, DamagedRelease, EngineCrashed, QueryFailed, QueryOutOfMemory, QueryTimeout
 from kg.query.admission import WaitingRoom
 from kg.query.execute import Answer, Job
 from kg.query.worker import BAD, DAMAGED, MEMORY, OK, out_of_memory_message, read_reply, send_job
 
 if TYPE_CHECKING:
-    from kg.query.house import SharedPool
+    from kg.query.shared import SharedPool
 
 # Query workers run at a lower CPU priority than the web process: a flood of heavy queries then
 # takes the cores only when pages and light requests leave them idle (docs/decisions/0307).
@@ -67,24 +67,6 @@ _NICE = ("nice", "-n", "10") if shutil.which("nice") else ()
 # vary from 200 to 850 MiB, so under the limit a thread could fail to start (RocksDB then aborts).
 # Two arenas keep an idle worker near 200 MiB, whatever the machine's core count.
 _ARENAS = {"MALLOC_ARENA_MAX": "2"}
-
-
-class QueryFailed(PeelError):
-    """The query engine could not answer a query; ``title`` and ``status`` are what the web answers."""
-
-    title, status = "Query failed", 500
-
-
-class EngineCrashed(QueryFailed):
-    """The query engine's process died on a query (a signal or an exit), for a reason other than memory."""
-
-    title = "Query engine crashed"
-
-
-class QueryOutOfMemory(QueryFailed):
-    """The query needed more memory than a query worker may use (``query_memory_mb``)."""
-
-    title, status = "Query needs too much memory", 503
 
 
 # What the engine (Rust's allocator) writes to stderr before it aborts on a failed allocation.
@@ -203,9 +185,9 @@ class QueryPool:
 def open_pool(store_path: Path, *, size: int, memory_mb: int, timeout: float, queue: int,
               shared: bool = False) -> QueryPool | SharedPool:
     """A pool of ``size`` query workers over ``store_path``: this process's own, or (``shared``) the one every
-    web worker of this server uses (``kg.query.house``)."""
+    web worker of this server uses (``kg.query.shared``)."""
     if shared:
-        from kg.query.house import SharedPool
+        from kg.query.shared import SharedPool
 
         return SharedPool(store_path, size=size, memory_mb=memory_mb, timeout=timeout, queue=queue)
     return QueryPool(store_path, size=size, memory_mb=memory_mb, timeout=timeout, queue=queue)

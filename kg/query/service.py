@@ -80,7 +80,7 @@ class QueryService:
         self.max_rows = max_rows
         self.timeout = timeout
         # in_process: jobs run in this process, without the workers' time and memory limits (the command line);
-        # shared: the workers are the server's, shared by its web workers (kg.query.house)
+        # shared: the workers are the server's, shared by its web workers (kg.query.shared)
         self.pool: Runner = store.runner(workers=workers, memory_mb=memory_mb, timeout=timeout, queue=queue,
                                          in_process=in_process, shared=shared)
         self.budget = QueryBudget(seconds=budget_seconds)

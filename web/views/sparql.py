@@ -18,13 +18,12 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 
-from kg.errors import BadQuery, QueryTimeout
+from kg.errors import BadQuery, QueryFailed, QueryTimeout
 from kg.formats import HTML, SPARQL_QUERY
 from kg.namespaces import PREFIXES, sparql_prefixes
 from kg.query.canned import load_queries
 from kg.query.execute import Answer, Cell, table
 from kg.query.guard import Limits
-from kg.query.pool import QueryFailed
 from kg.query.results import serialise
 from kg.query.service import Dataset, QueryService
 from kg.query.service_description import describe, summary

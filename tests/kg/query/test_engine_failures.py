@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.errors import DamagedRelease
+from kg.errors import DamagedRelease, EngineCrashed, QueryFailed, QueryOutOfMemory
 from kg.query.execute import Job
-from kg.query.pool import EngineCrashed, QueryFailed, QueryOutOfMemory, QueryPool
+from kg.query.pool import QueryPool
 from kg.release.layout import STORE, Release
 from kg.store.local import open_store
 from tests.store_damage import DEEP, ENDLESS, HUNGRY, damaged_copy, flip_data_blocks, truncate_largest

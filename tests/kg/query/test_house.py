@@ -1,6 +1,7 @@
-"""One set of query workers for every web worker of a server (kg.query.house): pools of the same store and
-settings share the house's workers and its waiting room; its refusals, time limit and failures reach each
-web worker as its own pool's would; the house ends with its last lease and is started again when it is gone.
+"""One set of query workers for every web worker of a server (kg.query.shared, kg.query.house): pools of
+the same store and settings share the house's workers and its waiting room; its refusals, time limit and
+failures reach each web worker as its own pool's would; the house ends with its last lease and is started
+again when it is gone.
 
 Each ``SharedPool`` here stands for one web worker; real house and worker processes on a small store, no
 assertion on how long anything took."""
@@ -20,10 +21,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.errors import BadQuery, Overloaded, QueryTimeout
+from kg.errors import BadQuery, EngineCrashed, Overloaded, QueryTimeout
 from kg.query.execute import Job
-from kg.query.house import SharedPool
-from kg.query.pool import EngineCrashed
+from kg.query.shared import SharedPool
 
 ASK = Job("ASK {}", "ASK {}", "ASK", "json", 10)
 TRUE = b'{"head":{},"boolean":true}'

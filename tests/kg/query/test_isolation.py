@@ -19,9 +19,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from kg.errors import QueryFailed
 from kg.query.execute import Job
 from kg.query.isolation import _ARCHES, socket_filter
-from kg.query.pool import QueryFailed, QueryPool
+from kg.query.pool import QueryPool
 from tests.listener import counting_listener
 
 LINUX = sys.platform.startswith("linux")

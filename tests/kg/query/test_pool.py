@@ -15,11 +15,11 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from kg.errors import BadQuery, DamagedRelease, QueryTimeout
+from kg.errors import BadQuery, DamagedRelease, QueryFailed, QueryTimeout
 from kg.namespaces import REFERENCE_GRAPH, VOCABULARY_GRAPH
 from kg.query.execute import Job, execute, table
 from kg.query.guard import Limits, capped, inspect
-from kg.query.pool import QueryFailed, QueryPool
+from kg.query.pool import QueryPool
 from kg.query.service import Dataset, QueryService
 from kg.release.layout import Release
 from kg.store.local import LocalStore
