@@ -23,15 +23,16 @@ not a web worker's.
   The time limit is the house's (the wait for a worker counts against it there); the web worker
   waits a little longer only in case the house itself is gone.
 
->>> import tempfile
->>> from pathlib import Path
->>> folder = Path(tempfile.mkdtemp())
->>> import pyoxigraph as ox
->>> ox.Store(str(folder)).flush()
->>> pool = SharedPool(folder, size=1, memory_mb=1024, timeout=10, queue=0)
->>> pool.run(Job("ASK {}", "ASK {}", "ASK", "json", 10)).body
+Two web workers' pools over one store, as one server's:
+
+>>> import tempfile, pyoxigraph as ox
+>>> store_folder = Path(tempfile.mkdtemp()); ox.Store(str(store_folder)).flush()
+>>> first, second = (SharedPool(store_folder, size=1, memory_mb=1024, timeout=10, queue=0) for _ in "ab")
+>>> first.pids() == second.pids()  # one house, and its one worker serves both
+True
+>>> second.run(Job("ASK {}", "ASK {}", "ASK", "json", 10)).body
 b'{"head":{},"boolean":true}'
->>> pool.close()
+>>> first.close(); second.close()
 """
 
 from __future__ import annotations
