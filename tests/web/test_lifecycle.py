@@ -50,7 +50,10 @@ def until_gone(pids: set[int], seconds: float = 10.0) -> set[int]:
 
 
 def app(data_dir: Path, release: Release) -> Flask:
-    return create_app(Settings(data_dir=data_dir, query_workers=2), LocalStore(release.store_path), release=release)
+    """An app whose query workers are its own: apps of one process over one store with the same limits share
+    a house (kg.query.shared), so these limits are ones no other test's app uses."""
+    settings = Settings(data_dir=data_dir, query_workers=2, query_memory_mb=1000)
+    return create_app(settings, LocalStore(release.store_path), release=release)
 
 
 def test_creating_an_app_starts_its_workers_and_closing_it_stops_them(data_dir: Path, release: Release) -> None:
