@@ -37,6 +37,7 @@ b'{"head":{},"boolean":true}'
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import json
@@ -69,10 +70,23 @@ RAISED: dict[int, type[Exception]] = {
 _LENGTH = struct.Struct("!I")
 _CREDENTIALS = struct.Struct("3i")  # pid, uid, gid (struct ucred)
 START_SECONDS = 30.0  # longest a web worker waits for a house it started to listen
+_ATTEMPTS = 3  # connections tried for one job when the house is gone (a kept one, then fresh ones)
 _GRACE = 10.0  # past the time limit, how long a web worker waits for the house's own answer (it kills and replaces)
 # Houses this process started, kept until they exit (and reaped then), whichever pool started them.
 _STARTED: list[subprocess.Popen[bytes]] = []
 _STARTED_LOCK = threading.Lock()
+
+
+@atexit.register
+def _reap_houses() -> None:
+    """At exit, reap the houses this process started that are ending (their last lease was this process's);
+    one that other web workers still lease goes on serving them, and is no longer this process's to reap."""
+    ends = time.monotonic() + 1.0
+    for house in list(_STARTED):
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            house.wait(timeout=max(0.0, ends - time.monotonic()))
+        if house.returncode is None:
+            house.returncode = 0  # (not ours to wait for: its Popen would otherwise warn that it still runs)
 
 
 def house_name(store_path: Path, *, size: int, memory_mb: int, timeout: float, queue: int) -> str:
@@ -193,8 +207,8 @@ class SharedPool:
 
     def _ask(self, op: str, job: Job | None, wait: float) -> tuple[int, int, bool, bytes]:
         deadline = time.monotonic() + wait
-        sock, reused = self._open()
-        while True:
+        sock, _ = self._open()
+        for attempt in range(1, _ATTEMPTS + 1):
             try:
                 _send(sock, op, job)
                 reply = read_reply(sock, deadline=deadline)
@@ -202,15 +216,20 @@ class SharedPool:
                 sock.close()
                 raise QueryTimeout.stopped(self.timeout) from None
             except (EOFError, OSError):
+                # The house is gone (its workers die with it; a query never ends it), or was dying when this
+                # connection reached it: the kept connections lead to it too. The job is sent again, to the
+                # house that a fresh connection finds or starts.
                 sock.close()
-                self._forget_idle()  # they lead to the same house, which is gone
-                if not reused:
+                self._forget_idle()
+                if attempt == _ATTEMPTS:
                     raise QueryFailed("the query workers stopped while running this query; it was not "
                                       "answered") from None
-                sock, reused = self._open(reuse=False)  # a kept connection to a house that has gone: once more
+                time.sleep(0.05 * attempt)  # (a dying house keeps its name until its last thread has ended)
+                sock, _ = self._open(reuse=False)
                 continue
             self._give_back(sock)
             return reply
+        raise AssertionError("unreachable")
 
     def _forget_idle(self) -> None:
         with self._lock:
