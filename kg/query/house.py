@@ -1,6 +1,6 @@
 """The house: the process that holds the query workers every web worker of a server shares.
 
-``python -m kg.query.house NAME STORE SIZE MEMORY_MB TIMEOUT QUEUE``, started by the first
+``python -m kg.query.house NAME STARTER STORE SIZE MEMORY_MB TIMEOUT QUEUE``, started by the first
 ``kg.query.shared.SharedPool`` of a release (that module says how web workers find it, lease it and
 talk to it).  It claims the abstract socket ``NAME``, starts a ``kg.query.pool.QueryPool``, then
 answers each web worker's connection on a thread of its own: a job's answer bytes, or the kind and
@@ -53,8 +53,9 @@ def _reply_for(exc: Exception) -> tuple[int, int]:
 class _House:
     """The house's side: a pool, the connections of the web workers, and their leases."""
 
-    def __init__(self, listener: socket.socket, pool: QueryPool) -> None:
+    def __init__(self, listener: socket.socket, pool: QueryPool, starter: int) -> None:
         self.listener = listener
+        self.starter = starter  # the web worker that started it (from its command line: it may be gone already)
         self.pool = pool
         self.leases = 0  # guarded by _lock
         self.leased = threading.Event()
@@ -75,9 +76,9 @@ class _House:
     def _unleased(self) -> None:
         """Stop when no web worker takes a lease: its starter died first (told to stop while it built its
         app), or none came in time."""
-        starter, given_up = os.getppid(), time.monotonic() + NO_LEASE_SECONDS
+        given_up = time.monotonic() + NO_LEASE_SECONDS
         while not self.leased.wait(0.05):
-            if os.getppid() != starter or time.monotonic() > given_up:
+            if os.getppid() != self.starter or time.monotonic() > given_up:
                 self.stop()
 
     def _connection(self, conn: socket.socket) -> None:
@@ -152,7 +153,7 @@ class _House:
 
 
 def main(argv: list[str]) -> None:
-    name, store_path, size, memory_mb, timeout, queue = argv
+    name, starter, store_path, size, memory_mb, timeout, queue = argv
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the web workers decide when the house stops (their leases)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
@@ -164,7 +165,7 @@ def main(argv: list[str]) -> None:
     pool = QueryPool(Path(store_path), size=int(size), memory_mb=int(memory_mb), timeout=float(timeout),
                      queue=int(queue))
     listener.listen(256)
-    _House(listener, pool).serve()
+    _House(listener, pool, int(starter)).serve()
 
 
 if __name__ == "__main__":

@@ -175,7 +175,7 @@ class SharedPool:
             return
         # stderr is inherited: the workers' own lines (the memory limit, a crash) reach the server's log.
         self._started = subprocess.Popen(
-            [sys.executable, "-m", "kg.query.house", self.name, *self._argv],
+            [sys.executable, "-m", "kg.query.house", self.name, str(os.getpid()), *self._argv],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
         )
         with _STARTED_LOCK:  # a house may outlive the pool that started it (other web workers hold leases)

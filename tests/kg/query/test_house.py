@@ -239,3 +239,13 @@ def test_what_the_block_raises_while_it_holds_a_place_is_its_own(store_path: Pat
         assert pool.run(ASK).body == TRUE  # the place was given back
     finally:
         pool.close()
+
+
+def test_a_house_whose_starter_died_before_any_lease_ends(store_path: Path) -> None:
+    """Regression: a web worker told to stop while it waited for the house it had started died before its
+    lease; the house took its new parent for its starter and kept its workers for a minute."""
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    house = subprocess.Popen([sys.executable, "-m", "kg.query.house", "peelkg-query-test-orphan", gone,
+                              str(store_path), "1", "1024", "5.0", "0"])
+    assert house.wait(timeout=30) == 0  # at once (it waited 60 s for a lease)
