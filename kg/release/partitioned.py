@@ -4,9 +4,13 @@ pySHACL holds its data graph in rdflib (kilobytes a triple), so validating the u
 release at once costs memory in proportion to the whole dataset.  Here the data is cut in
 *parts* whose results, put together, are the results of validating the union:
 
-- the *shared graphs* (every graph but the report graphs: vocabularies, reference facts,
-  derived graphs) are in every part's data graph, since report nodes point at their forces,
-  questions, grades and themes;
+- the *shared graphs* (every graph but the report graphs and the analytics graph: the
+  vocabularies and reference facts) are in every part's data graph, since report nodes point at
+  their forces, questions, grades and themes;
+- the analytics graph is cut like the report graphs, between its subjects into parts of about
+  ``part_triples``: its nodes (grade changes, similarities) point into the reports, and as a
+  shared graph (a third of M's triples) it was validated again, its results thrown away, in
+  every part;
 - a *report part* is a batch of report graphs.  Its focus nodes are the subjects of its graphs
   that no shared graph and no earlier part describes; beyond its own triples its data holds
   what validating them reads elsewhere: every triple about those nodes, the description of
@@ -21,12 +25,16 @@ release at once costs memory in proportion to the whole dataset.  Here the data 
 
 A part is written as N-Triples to a scratch folder and validated by a worker process that
 holds the shapes and the shared graphs, so the parent never holds the union in rdflib and a
-worker holds the shared graphs and one part.  A report graph with a blank node as subject
+worker holds the shared graphs and one part.  A worker first screens a part with rudof, a SHACL
+engine in Rust that flags a superset of the nodes pySHACL reports; pySHACL then validates the
+flagged nodes alone, so the results are pySHACL's and a clean part never reaches rdflib
+(decision 0318).  A report graph with a blank node as subject
 joins the shared graphs (blank nodes cannot be named as focus nodes).  Decision 0209.
 """
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import shutil
@@ -38,16 +46,19 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+import pyrudof
 from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
-from kg.namespaces import GRAPH, SH
+from kg.namespaces import ANALYTICS_GRAPH, GRAPH, SH
 from kg.release.validate import ValidationOutcome, load_shapes, outcome_of
 from kg.release.whole_data import deactivate, inverse_predicates, validate_whole_data, whole_data_shapes
 
+_ANALYTICS = ox.NamedNode(str(ANALYTICS_GRAPH))
 WORKERS = 4  # at most this many worker processes (and never more than the machine's cores)
-PART_TRIPLES = 50_000  # a report part holds report graphs up to about this many triples (one graph at least)
+PART_TRIPLES = 20_000  # a part holds report graphs up to about this many triples (one graph at least); a worker's
+# memory grows with it (rudof: about 150 MB and 7.5 KB a triple of the part)
 
 
 @dataclass(frozen=True)
@@ -120,17 +131,19 @@ def report_graphs(store: ox.Store) -> list[str]:
 
 
 def _run_parts(cut: Partition, shapes: Graph, processes: int) -> Iterator[str]:
-    """Each part's results (N-Triples), in the order of the parts, from a pool of ``processes`` workers."""
-    if processes == 1 or "fork" not in multiprocessing.get_all_start_methods():
-        _start_worker(shapes, cut.shared)
-        try:
-            yield from (_validate_part(part) for part in cut.parts)
-        finally:
-            _worker.clear()
-        return
-    context = multiprocessing.get_context("fork")  # the workers inherit the parsed shapes: nothing is pickled
+    """Each part's results (N-Triples), in the order of the parts, from a pool of ``processes`` workers.
+
+    The pool's workers come from a fork server (a fresh interpreter), never straight from this process:
+    rudof keeps threads of its own, and a process forked from one that has used it waits for ever on
+    them.  So a validation of one part runs in a pool of one too.
+    """
+    context: Any = multiprocessing.get_context("spawn")
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])  # imported once by the server, not by each worker
+    shapes_text = shapes.serialize(format="nt")  # sent to each worker once, parsed there
     with ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker,
-                             initargs=(shapes, cut.shared)) as pool:
+                             initargs=(shapes_text, cut.shared)) as pool:
         pending: list[Future[str]] = []
         for part in cut.parts:  # at most two parts a worker in flight: the parts stay on disk until then
             pending.append(pool.submit(_validate_part, part))
@@ -143,7 +156,7 @@ def _run_parts(cut: Partition, shapes: Graph, processes: int) -> Iterator[str]:
 def partition(store: ox.Store, report_graphs: Iterable[str], folder: Path, *,
               inverse: Sequence[str] = (), part_triples: int = PART_TRIPLES) -> Partition:
     """Cut ``store`` into the shared graphs and parts (see the module docstring), written under ``folder``."""
-    reports = {ox.NamedNode(g) for g in report_graphs}
+    reports = {ox.NamedNode(g) for g in [*report_graphs, str(ANALYTICS_GRAPH)]}  # the analytics: see the docstring
     graphs = sorted((g for g in store.named_graphs() if isinstance(g, ox.NamedNode)), key=lambda g: g.value)
     for graph in [g for g in graphs if g in reports]:
         if any(isinstance(q.subject, ox.BlankNode) for q in store.quads_for_pattern(None, None, None, graph)):
@@ -162,19 +175,34 @@ def partition(store: ox.Store, report_graphs: Iterable[str], folder: Path, *,
     skip = frozenset(shared_graphs)
     closure = _Closure(store, shared, skip, inverse_nodes)
     cut.parts.append(Part(closure.write(folder / "part-shared.nt", sorted(shared)), None))
-    for n, batch in enumerate(_batches(store, [g for g in graphs if g in reports], part_triples)):
+    batches = _batches(store, [g for g in graphs if g in reports and g != _ANALYTICS], part_triples)
+    if _ANALYTICS in reports:
+        batches = itertools.chain(batches, ([_ANALYTICS],))
+    for batch in batches:
         owned: list[str] = []
+        size = 0
         for graph in batch:
             for quad in store.quads_for_pattern(None, None, None, graph):
                 subject = quad.subject
-                if isinstance(subject, ox.NamedNode) and subject.value not in described:
+                new = isinstance(subject, ox.NamedNode) and subject.value not in described
+                if graph == _ANALYTICS and size >= part_triples and new:
+                    _add_part(cut, closure, owned)  # one graph for the whole corpus: cut between its subjects
+                    owned, size = [], 0
+                size += 1 if graph != _ANALYTICS else 2  # an analytics node's closure is about its own size again
+                if new:
+                    assert isinstance(subject, ox.NamedNode)
                     described.add(subject.value)
                     owned.append(subject.value)
-        if owned:
-            focus = folder / f"part-{n}.focus"
-            focus.write_text("".join(f"{iri}\n" for iri in owned), encoding="utf-8")
-            cut.parts.append(Part(closure.write(folder / f"part-{n}.nt", owned), focus))
+        _add_part(cut, closure, owned)
     return cut
+
+
+def _add_part(cut: Partition, closure: _Closure, owned: list[str]) -> None:
+    if owned:
+        n = len(cut.parts) - 1  # after the shared part
+        focus = cut.folder / f"part-{n}.focus"
+        focus.write_text("".join(f"{iri}\n" for iri in owned), encoding="utf-8")
+        cut.parts.append(Part(closure.write(cut.folder / f"part-{n}.nt", owned), focus))
 
 
 def _batches(store: ox.Store, graphs: list[ox.NamedNode], limit: int) -> Iterator[list[ox.NamedNode]]:
@@ -202,7 +230,7 @@ class _Closure:
 
     def write(self, path: Path, owned: list[str]) -> Path:
         """Write, as N-Triples: every triple about an owned node, the description of every node they point at
-        that no shared graph describes, and the triples pointing at an owned node with an ``inverse`` predicate."""
+        (beyond the shared graphs), and the triples pointing at an owned node with an ``inverse`` predicate."""
         seen: set[str] = set()
         own = set(owned)
         pointed: set[str] = set()
@@ -219,8 +247,8 @@ class _Closure:
                 node = ox.NamedNode(iri)
                 for quad in self.store.quads_for_pattern(node, None, None, None):
                     obj = quad.object
-                    if isinstance(obj, ox.NamedNode) and obj.value not in own and obj.value not in self.shared:
-                        pointed.add(obj.value)
+                    if isinstance(obj, ox.NamedNode) and obj.value not in own:  # a shared subject too: its
+                        pointed.add(obj.value)  # description may go on in a report graph (a 2018/19 judgement's)
                 emit(self.store.quads_for_pattern(node, None, None, None))
                 for predicate in self.inverse:
                     emit(self.store.quads_for_pattern(None, predicate, node, None))
@@ -231,28 +259,63 @@ class _Closure:
 
 # --- in a worker process ---------------------------------------------------------------------------------------
 
-# The worker's shapes, the shared graphs and their subjects: set once per worker process by ``_start_worker`` (the
-# pool's initializer) and read by each ``_validate_part`` it runs.
+# The worker's shapes (parsed, and as text for rudof) and the shared graphs: set once per worker process by
+# ``_start_worker`` (the pool's initializer) and read by each ``_validate_part`` it runs.  The rdflib copy of the
+# shared graphs is parsed the first time a part needs pySHACL.
 _worker: dict[str, Any] = {}
 
 
-def _start_worker(shapes: Graph, shared: Path) -> None:
-    data = Graph()
-    data.parse(shared, format="nt")
-    _worker.update(shapes=shapes, data=data, subjects=set(data.subjects()))
+def _start_worker(shapes_text: str, shared: Path) -> None:
+    _worker.clear()
+    _worker.update(shapes=Graph().parse(data=shapes_text, format="nt"), shapes_text=shapes_text, shared=shared)
+
+
+def _shared_data() -> tuple[Graph, set[Node]]:
+    if "data" not in _worker:
+        data = Graph()
+        data.parse(_worker["shared"], format="nt")
+        _worker.update(data=data, subjects=set(data.subjects()))
+    return _worker["data"], _worker["subjects"]
+
+
+def screened(part: Part) -> set[str] | None:
+    """The focus nodes rudof finds a result for in ``part`` (with the shared graphs); None if one is not an IRI.
+
+    rudof (a SHACL engine in Rust, about ten times pySHACL's speed here) flags every node pySHACL
+    reports, on every shape example (``tests/ontology/test_shapes_second_validator.py``) and on
+    built data (``tests/kg/release/test_partitioned_validation.py``); pySHACL then validates only
+    those nodes, so the report is pySHACL's (decision 0318).
+    """
+    screen = pyrudof.Rudof(pyrudof.RudofConfig())  # a session a part: its memory is given back before pySHACL's
+    strict = pyrudof.ReaderMode.Strict
+    screen.read_shacl(_worker["shapes_text"], format=pyrudof.ShaclFormat.NTriples, reader_mode=strict)
+    for data in (_worker["shared"], part.data):
+        screen.read_data(data, format=pyrudof.RDFFormat.NTriples, reader_mode=strict)
+    flagged = {entry.focus_node for entry in screen.validate_shacl()}
+    del screen
+    return None if any(not node.startswith(("http://", "https://")) for node in flagged) else flagged
 
 
 def _validate_part(part: Part) -> str:
     """Validate one part (with the shared graphs); return the results about its own nodes, as N-Triples."""
-    data: Graph = _worker["data"]
+    owned: list[URIRef] | None = None
+    if part.focus is not None:
+        owned = [URIRef(i) for i in part.focus.read_text(encoding="utf-8").split()]
+    flagged = screened(part)
+    focus: list[str | URIRef] | None = list(owned) if owned is not None else None
+    if flagged is not None:  # pySHACL looks again at the flagged nodes the part owns, and only at those
+        if owned is not None:
+            focus = [node for node in owned if str(node) in flagged]
+        else:
+            focus = sorted(URIRef(node) for node in flagged)
+        if not focus:
+            return ""
+    data, subjects = _shared_data()
     extra = Graph()
     extra.parse(part.data, format="nt")
     added = [t for t in extra if t not in data]
     for triple in added:
         data.add(triple)
-    focus: list[str | URIRef] | None = None
-    if part.focus is not None:
-        focus = [URIRef(i) for i in part.focus.read_text(encoding="utf-8").split()]
     try:
         _conforms, report, _text = shacl_validate(
             data, shacl_graph=_worker["shapes"], inference="none", advanced=False, allow_warnings=True,
@@ -262,7 +325,7 @@ def _validate_part(part: Part) -> str:
         for triple in added:
             data.remove(triple)
     assert isinstance(report, Graph)
-    keep = _worker["subjects"] if focus is None else set(focus)  # the shared part: the shared graphs' subjects
+    keep = subjects if owned is None else set(owned)  # the shared part: the shared graphs' subjects
     results = Graph()
     for result in report.objects(None, SH.result):
         if report.value(result, SH.focusNode) in keep:

@@ -12,6 +12,7 @@ import contextlib
 import multiprocessing
 import os
 import signal
+import sys
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -106,6 +107,9 @@ class BackgroundValidation:
 
 def _validate_in_child(prepared: PartedValidation, connection: Connection) -> None:
     os.setpgid(0, 0)  # a group of its own, with its pool's workers: BackgroundValidation.stop ends them all
+    # stopped, it leaves through its pool's shutdown, which gives back the pool's semaphores (else the fork
+    # server's resource tracker warns on stderr of leaked ones, beside a build's one-line error)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     outcome = prepared.run()
     report_ttl = outcome.report_graph.serialize(format="turtle")
     connection.send((outcome.violations, outcome.warnings, outcome.infos, report_ttl, outcome.report_text))

@@ -3,17 +3,19 @@ shape example (the planted faults of tests/ontology/examples), with the example'
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.namespaces import GRAPH, REFERENCE_GRAPH, SH, VOCABULARY_GRAPH
+from kg.namespaces import ANALYTICS_GRAPH, GRAPH, REFERENCE_GRAPH, SH, VOCABULARY_GRAPH
 from kg.release.layout import Release
-from kg.release.partitioned import partition, validate_store
+from kg.release.partitioned import _start_worker, _validate_part, _worker, partition, screened, validate_store
 from kg.release.stream import union_graph
 from kg.release.validate import ValidationOutcome, load_shapes, validate_graph
 from kg.store.local import LocalStore, to_oxigraph
@@ -100,3 +102,63 @@ def test_every_subject_is_validated_in_exactly_one_part(tmp_path: Path, vocabula
             subjects.setdefault(q.graph_name in reports, set()).add(q.subject.value)
     expected = subjects[True] - subjects[False]  # report subjects the vocabulary does not describe
     assert set(focus) == expected
+
+
+def test_a_clean_part_is_screened_and_never_parsed_by_rdflib(tmp_path: Path, vocabulary: Graph) -> None:
+    context = _turtle(EXAMPLES / "context.ttl")
+    valid = _turtle(next(p for p in CASES if p.parent.name == "valid"))
+    invalid = _turtle(next(p for p in CASES if p.parent.name == "invalid"))
+    names = [GRAPH["report/a-valid"], GRAPH["report/b-invalid"]]  # parts follow the graphs' names
+    store = _store({VOCABULARY_GRAPH: vocabulary, REFERENCE_GRAPH: context, names[0]: valid, names[1]: invalid})
+    inverse = [str(p) for p in load_shapes().objects(None, SH.inversePath)]
+    cut = partition(store, [str(n) for n in names], tmp_path, inverse=inverse, part_triples=1)
+    clean, *others = cut.parts[1:]  # after the shared part, a part a report graph: the valid example's first
+    _start_worker(load_shapes().serialize(format="nt"), cut.shared)
+    try:
+        assert clean.focus is not None and not set(clean.focus.read_text().split()) & (screened(clean) or {""})
+        assert _validate_part(clean) == ""
+        assert "data" not in _worker  # pySHACL (and rdflib's copy of the shared graphs) was never needed
+        assert any(_validate_part(part) for part in [cut.parts[0], *others])
+        assert "data" in _worker
+    finally:
+        _worker.clear()
+
+
+def test_a_validation_after_rudof_ran_in_this_process_ends(tmp_path: Path) -> None:
+    """Regression: the pool's workers were forked from the validating process; after that process had used rudof
+    (whose threads a fork does not copy), a worker's first screen waited for ever."""
+    script = f"""
+import pyoxigraph as ox, pyrudof
+from rdflib import Graph
+from kg.namespaces import GRAPH, VOCABULARY_GRAPH
+from kg.release.partitioned import validate_store
+from kg.vocab import Vocabulary
+from pathlib import Path
+session = pyrudof.Rudof(pyrudof.RudofConfig())
+session.read_data("<http://e/s> <http://e/p> <http://e/o> .", format=pyrudof.RDFFormat.NTriples)
+session.read_shacl("@prefix sh: <http://www.w3.org/ns/shacl#> . <http://e/S> a sh:NodeShape .")
+session.validate_shacl()
+store = ox.Store()
+vocabulary = Vocabulary.load().graph.serialize(format="nt")
+store.load(vocabulary, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(VOCABULARY_GRAPH)))
+context = Path({str(EXAMPLES / "context.ttl")!r}).read_bytes()
+store.load(context, ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(GRAPH["report/a"])))
+outcome = validate_store(store, [str(GRAPH["report/a"])], workers=2, part_triples=1, scratch=Path({str(tmp_path)!r}))
+print(outcome.conforms)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "True"
+
+
+def test_the_analytics_graph_is_cut_between_its_subjects(tmp_path: Path, vocabulary: Graph) -> None:
+    analytics = Graph()
+    for n in range(6):
+        node = URIRef(f"https://w3id.org/peelkg/id/grade-change/example/{n}")
+        analytics.add((node, URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal(f"change {n}")))
+        analytics.add((node, URIRef("http://www.w3.org/2004/02/skos/core#note"), Literal("two triples a node")))
+    store = _store({VOCABULARY_GRAPH: vocabulary, ANALYTICS_GRAPH: analytics})
+    cut = partition(store, [], tmp_path, part_triples=4)
+    owned = [part.focus.read_text().split() for part in cut.parts if part.focus is not None]
+    assert len(owned) > 1 and "/id/grade-change/example/" not in cut.shared.read_text()  # not shared, not one part
+    assert sorted(n for nodes in owned for n in nodes) == sorted(str(s) for s in set(analytics.subjects()))
