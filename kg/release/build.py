@@ -7,6 +7,7 @@ A violation or an unreadable input raises before anything is published.
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import tempfile
 from collections import Counter
@@ -262,9 +263,11 @@ def build_dataset(inputs: Inputs, progress: Progress = _quiet, *, cache: Path | 
                 unit, graph = _map_report(path, meta, index, vocab, tagger, partners, inputs.forces)
                 unit = units_cache.put(key, unit, graph)
                 del graph
-            store.bulk_load(path=str(unit.quads_file), format=ox.RdfFormat.N_QUADS)
             units.append(unit)
             notices.extend(unit.notices)
+        # one load for every report: a load a report cost ~27 ms each (the store's set-up), ~4 ms in one
+        store.bulk_extend(itertools.chain.from_iterable(
+            ox.parse(path=str(u.quads_file), format=ox.RdfFormat.N_QUADS) for u in units))
         if cache is not None:
             units_cache.prune()
         dataset = StoreDataset(store)
