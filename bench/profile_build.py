@@ -19,12 +19,16 @@ import cProfile
 import io
 import itertools
 import json
+import os
 import pstats
 import resource
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
+
+from .servers import process_tree, tree_memory_mb
 
 
 def timed_build(
@@ -117,6 +121,28 @@ def _true() -> Any:
     return Literal(True)
 
 
+class TreeMemory(threading.Thread):
+    """The largest sum of PSS over this process and its descendants, sampled every 0.1 s.
+
+    ``RUSAGE_CHILDREN`` sees only children this process waited for, and the validation's workers are
+    the children of a fork server; the sum also counts processes that are alive at the same time. PSS
+    counts the pages a forked child shares with its parent once (RSS would count them in both).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak = 0.0
+        self.at_peak: dict[int, float] = {}  # each process's PSS in MiB when the sum was largest
+        self.start()
+
+    def run(self) -> None:
+        while True:
+            each = {pid: tree_memory_mb(pid, "Pss", descendants=False) for pid in process_tree(os.getpid())}
+            if sum(each.values()) > self.peak:
+                self.peak, self.at_peak = round(sum(each.values()), 1), each
+            time.sleep(0.1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("inputs", nargs="*", type=Path)
@@ -126,6 +152,7 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=None, help="folder of mapped reports to reuse and fill")
     args = parser.parse_args()
     profile = cProfile.Profile() if args.profile else None
+    sampler = TreeMemory()
     if args.out is not None:
         result = timed_build(args.inputs, args.out, profile, args.cache)
     else:
@@ -133,8 +160,10 @@ def main() -> None:
             result = timed_build(args.inputs, Path(out), profile, args.cache)
     built = result.pop("built")
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the SHACL child, when forked
-    result["peak_rss_mb"] = round(max(own, child), 1)
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest child this process waited for
+    result["peak_rss_mb"] = round(max(own, child, sampler.peak), 1)
+    result["peak_pss_tree_mb"] = sampler.peak  # every process of the build at once (the SHACL workers included)
+    result["peak_pss_by_process_mb"] = sorted(sampler.at_peak.values(), reverse=True)
     result["peak_rss_parent_mb"], result["peak_rss_child_mb"] = round(own, 1), round(child, 1)
     for step, seconds in sorted(result["steps"].items(), key=lambda kv: -kv[1]):
         print(f"{seconds:8.2f} s  {step}")

@@ -40,6 +40,39 @@ def tool(name: str) -> str | None:
     return str(beside) if beside.exists() else shutil.which(name)
 
 
+def process_tree(root: int) -> list[int]:
+    """``root`` and the ids of all its descendants (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, queue = [], [root]
+    while queue:
+        pid = queue.pop()
+        found.append(pid)
+        queue.extend(children.get(pid, []))
+    return found
+
+
+def tree_memory_mb(root: int, field: str = "VmRSS", *, descendants: bool = True) -> float:
+    """The sum of ``field`` over ``root``'s process tree, in MiB: of /proc/PID/status (VmRSS now, VmHWM the peak),
+    or ``Pss`` of /proc/PID/smaps_rollup (pages shared by forked processes counted once, split among them)."""
+    total = 0
+    source = "smaps_rollup" if field == "Pss" else "status"
+    for pid in process_tree(root) if descendants else [root]:
+        try:
+            for line in Path(f"/proc/{pid}/{source}").read_text().splitlines():
+                if line.startswith(f"{field}:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return round(total / 1024, 1)
+
+
 @dataclass
 class Server:
     name: str
@@ -52,35 +85,14 @@ class Server:
 
     def tree(self) -> list[int]:
         """The process id and those of all its descendants (from /proc)."""
-        children: dict[int, list[int]] = {}
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-                except (OSError, IndexError, ValueError):
-                    continue
-                children.setdefault(ppid, []).append(int(entry.name))
-        found, queue = [], [self.process.pid]
-        while queue:
-            pid = queue.pop()
-            found.append(pid)
-            queue.extend(children.get(pid, []))
-        return found
-
-    def peak_rss_mb(self) -> float:
-        return self.memory_mb("VmHWM")
+        return process_tree(self.process.pid)
 
     def memory_mb(self, field: str = "VmRSS") -> float:
         """The sum of ``field`` (of /proc/PID/status: VmRSS now, VmHWM the peak) over the process tree, in MiB."""
-        total = 0
-        for pid in self.tree():
-            try:
-                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                    if line.startswith(f"{field}:"):
-                        total += int(line.split()[1])
-            except OSError:
-                continue
-        return round(total / 1024, 1)
+        return tree_memory_mb(self.process.pid, field)
+
+    def peak_rss_mb(self) -> float:
+        return self.memory_mb("VmHWM")
 
     def settled_memory_mb(self, *, step: float = 1.0, within: float = 1.0, most: float = 30.0) -> float:
         """:meth:`memory_mb` once the tree stops growing: two samples ``step`` s apart differ by at
