@@ -42,6 +42,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing import forkserver
 from pathlib import Path
 from typing import Any
 
@@ -128,6 +129,20 @@ def report_graphs(store: ox.Store) -> list[str]:
     """The report graphs of a release's store (``/graph/report/…``)."""
     prefix = str(GRAPH) + "report/"
     return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value.startswith(prefix))
+
+
+def _forget_the_fork_server() -> None:
+    """In a forked child: forget the parent's fork server, so that the child's first pool starts its own.
+
+    ``multiprocessing.forkserver`` keeps one server a process, by its pid; a child forked after the parent
+    started one (a build's validation child, in a process that validated before) would wait on a pid that is not
+    its child and fail with ``ChildProcessError``."""
+    server = forkserver._forkserver  # the module's one server, whose methods the module's functions are
+    type(server).__init__(server)  # no address, pid or lock of the parent's; ``_run_parts`` sets the preload again
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_the_fork_server)
 
 
 def _run_parts(cut: Partition, shapes: Graph, processes: int) -> Iterator[str]:

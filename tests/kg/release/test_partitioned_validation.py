@@ -162,3 +162,36 @@ def test_the_analytics_graph_is_cut_between_its_subjects(tmp_path: Path, vocabul
     owned = [part.focus.read_text().split() for part in cut.parts if part.focus is not None]
     assert len(owned) > 1 and "/id/grade-change/example/" not in cut.shared.read_text()  # not shared, not one part
     assert sorted(n for nodes in owned for n in nodes) == sorted(str(s) for s in set(analytics.subjects()))
+
+
+def test_a_child_forked_after_a_validation_validates_too(tmp_path: Path, vocabulary: Graph) -> None:
+    """Regression: a child forked from a process whose fork server ran (a build's validation child, in a process
+    that had validated before) found the parent's server by pid, not its child, and died of ChildProcessError."""
+    context = _turtle(EXAMPLES / "context.ttl")
+    store = _store({VOCABULARY_GRAPH: vocabulary, GRAPH["report/a"]: context})
+    assert validate_store(store, [str(GRAPH["report/a"])], workers=1, scratch=tmp_path).conforms  # starts the server
+    script = f"""
+import os, sys
+from pathlib import Path
+import pyoxigraph as ox
+from rdflib import Graph
+from kg.namespaces import GRAPH, VOCABULARY_GRAPH
+from kg.release.partitioned import validate_store
+from kg.vocab import Vocabulary
+store = ox.Store()
+vocabulary = Vocabulary.load().graph.serialize(format="nt")
+store.load(vocabulary, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(VOCABULARY_GRAPH)))
+context = Path({str(EXAMPLES / "context.ttl")!r}).read_bytes()
+store.load(context, ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(GRAPH["report/a"])))
+def run():
+    return validate_store(store, [str(GRAPH["report/a"])], workers=1, scratch=Path({str(tmp_path)!r})).conforms
+assert run()
+pid = os.fork()
+if pid == 0:
+    os._exit(0 if run() else 3)
+_, status = os.waitpid(pid, 0)
+print(os.waitstatus_to_exitcode(status))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "0", done.stderr
