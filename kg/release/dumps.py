@@ -4,7 +4,7 @@
 type, what its count counts); the build writes the files (``write_dumps``, an artefact),
 the dataset description (``kg.release.void``) and the web (``web.views.downloads``) read the same table.
 
-- ``dump.nq.gz``: every quad, named graphs kept; gzip; written by ``kg.release.publish``.
+- ``dump.nq.gz``: every quad, named graphs kept; gzip.
   Its line count is the dataset's statement count (``void:triples``, ``len(store)``).
 - ``dump.ttl``: the union of the named graphs as plain Turtle (Turtle has no graphs), so a
   statement stated in two graphs appears once: its count is of distinct triples.
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import gzip
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -85,79 +85,97 @@ def download(name: str) -> Download | None:
     return next((d for d in DOWNLOADS if d.name == name), None)
 
 
-def write_nquads(store: ox.Store, path: Path) -> int:
-    """Write every quad as gzipped N-Quads, lines sorted so rebuilds compare; return the quad count.
+def write_rdf_dumps(store: ox.Store, folder: Path) -> dict[str, int]:
+    """Write ``dump.nq.gz``, ``dump.ttl`` and ``dump.jsonld`` from one read of the store; return their counts.
 
-    The store writes its own N-Quads to a scratch file beside ``path``; the lines are sorted on
-    disk (``kg.release.sorted_lines``), not in memory, and gzipped with ``mtime=0`` so that the
-    same inputs give the same bytes.
+    Reading the on-disk store is what the dumps cost (every term is looked up by its id), so it is
+    read once, a graph at a time, as N-Triples lines (bytes, written by the store):
+
+    - ``dump.nq.gz``: every quad's line, sorted on disk (``kg.release.sorted_lines``), gzipped with
+      ``mtime=0`` so that the same inputs give the same bytes;
+    - ``dump.ttl``: the distinct triples of the union, ordered by (subject, predicate, object);
+    - ``dump.jsonld``: every quad, ordered by (graph, subject, predicate, object): the graphs are read
+      in that order and each graph's lines are sorted in memory (a graph at a time).
+
+    A line's order is its terms' order: a term's N-Triples form never ends where a longer term's
+    goes on with a character below the space that separates terms (IRIs end with ``>``, literals
+    go on with ``@`` or ``^^``, control characters are escaped).  The Turtle and JSON-LD files are
+    written by the store's serializers from the sorted lines.
     """
-    with tempfile.TemporaryDirectory(prefix=".dump-", dir=path.parent) as scratch:
-        unsorted = Path(scratch) / "store.nq"
-        store.dump(str(unsorted), format=ox.RdfFormat.N_QUADS)
-        count = 0
-        with unsorted.open(encoding="utf-8", newline="\n") as lines, path.open("wb") as raw, \
-                gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=6, mtime=0) as handle:
-            chunk: list[str] = []
-            for line in sorted_unique((line.rstrip("\n") for line in lines if line != "\n"), Path(scratch)):
-                chunk.append(line)
-                count += 1
-                if len(chunk) >= _CHUNK:
-                    handle.write(("\n".join(chunk) + "\n").encode("utf-8"))
-                    chunk = []
-            if chunk:
-                handle.write(("\n".join(chunk) + "\n").encode("utf-8"))
+    with tempfile.TemporaryDirectory(prefix=".dump-", dir=folder) as scratch_name:
+        scratch = Path(scratch_name)
+        quads, triples, ordered = scratch / "quads", scratch / "triples", scratch / "ordered.nq"
+        with quads.open("wb") as quad_lines, triples.open("wb") as triple_lines, ordered.open("wb") as by_graph:
+            for graph in _graphs_in_order(store):
+                lines = _graph_lines(store, graph)
+                suffix = b" ." if isinstance(graph, ox.DefaultGraph) else f" {graph} .".encode()
+                for line in lines:
+                    quad = line[:-2] + suffix
+                    triple_lines.write(line + b"\n")
+                    quad_lines.write(quad + b"\n")
+                    by_graph.write(quad + b"\n")
+        counts = {DUMP: _write_gzipped(_sorted_file(quads, scratch), folder / DUMP)}
+        sorted_triples = scratch / "triples.nt"
+        counts["dump.ttl"] = _write_lines(_sorted_file(triples, scratch), sorted_triples)
+        ox.serialize(ox.parse(path=str(sorted_triples), format=ox.RdfFormat.N_TRIPLES), str(folder / "dump.ttl"),
+                     ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+        ox.serialize(ox.parse(path=str(ordered), format=ox.RdfFormat.N_QUADS), str(folder / "dump.jsonld"),
+                     ox.RdfFormat.JSON_LD)
+        counts["dump.jsonld"] = counts[DUMP]
+    return counts
+
+
+def _graphs_in_order(store: ox.Store) -> list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]:
+    """The store's graphs (the default graph too, if it holds a quad), by their N-Quads form."""
+    graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = list(store.named_graphs())
+    if next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
+        graphs.append(ox.DefaultGraph())
+    return sorted(graphs, key=str)
+
+
+def _graph_lines(store: ox.Store, graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> list[bytes]:
+    """The graph's triples as N-Triples lines (no line break), sorted, each once."""
+    data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
+    return sorted(set(data.split(b"\n")) - {b""})
+
+
+def _sorted_file(path: Path, scratch: Path) -> Iterator[bytes]:
+    """The lines of ``path`` sorted, each once (on disk: ``kg.release.sorted_lines``)."""
+    with path.open("rb") as handle:
+        yield from sorted_unique((line[:-1] for line in handle), scratch)
+
+
+def _write_lines(lines: Iterable[bytes], path: Path) -> int:
+    count = 0
+    with path.open("wb") as handle:
+        for chunk in _chunks(lines):
+            handle.write(b"\n".join(chunk) + b"\n")
+            count += len(chunk)
     return count
 
 
-def write_turtle(store: ox.Store, path: Path) -> int:
-    """Write the union of the store's graphs as Turtle (distinct triples, sorted); return the count.
-
-    Triples are ordered by (subject, predicate, object), each term in its N-Triples form, and
-    sorted on disk: the serializer reads them back one by one.
-    """
-    records = (_SEP.join((str(q.subject), str(q.predicate), str(q.object))) for q in store)
-    return _write_sorted(records, _triple_line, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE, path, PREFIXES)
-
-
-def write_jsonld(store: ox.Store, path: Path) -> int:
-    """Write every quad as JSON-LD, grouped by graph and subject; return the quad count.
-
-    Quads are ordered by (graph, subject, predicate, object), sorted on disk like the Turtle dump.
-    """
-    records = (_SEP.join((str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))) for q in store)
-    return _write_sorted(records, _quad_line, ox.RdfFormat.N_QUADS, ox.RdfFormat.JSON_LD, path, None)
+def _write_gzipped(lines: Iterable[bytes], path: Path) -> int:
+    count = 0
+    with path.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=6,
+                                               mtime=0) as handle:
+        for chunk in _chunks(lines):
+            handle.write(b"\n".join(chunk) + b"\n")
+            count += len(chunk)
+    return count
 
 
-# A record is its terms in N-Triples form joined by NUL, which sorts below every character a term
-# holds (N-Triples escapes control characters), so a record's order is the order of its tuple of terms.
-_SEP = "\0"
+def _chunks(lines: Iterable[bytes]) -> Iterator[list[bytes]]:
+    chunk: list[bytes] = []
+    for line in lines:
+        chunk.append(line)
+        if len(chunk) >= _CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 _CHUNK = 4096  # lines per write
-_DEFAULT_GRAPH = str(ox.DefaultGraph())
-
-
-def _triple_line(record: str) -> str:
-    return record.replace(_SEP, " ") + " ."
-
-
-def _quad_line(record: str) -> str:
-    graph, rest = record.split(_SEP, 1)
-    triple = rest.replace(_SEP, " ")
-    return f"{triple} ." if graph == _DEFAULT_GRAPH else f"{triple} {graph} ."
-
-
-def _write_sorted(records: Iterable[str], line: Callable[[str], str], via: ox.RdfFormat, fmt: ox.RdfFormat,
-                  path: Path, prefixes: dict[str, str] | None) -> int:
-    """Sort ``records`` on disk, write them as ``via`` lines to a scratch file, serialise that as ``fmt``."""
-    with tempfile.TemporaryDirectory(prefix=".dump-", dir=path.parent) as scratch:
-        ordered = Path(scratch) / "ordered"
-        count = 0
-        with ordered.open("w", encoding="utf-8", newline="\n") as handle:
-            for record in sorted_unique(records, Path(scratch)):
-                handle.write(line(record) + "\n")
-                count += 1
-        ox.serialize(ox.parse(path=str(ordered), format=via), str(path), fmt, prefixes=prefixes)
-    return count
 
 
 def write_csv(store: ox.Store, query_name: str, path: Path) -> int:
@@ -197,16 +215,12 @@ def read_checksums(folder: Path) -> dict[str, str]:
 
 
 def write_dumps(built: Built, store: ox.Store, folder: Path) -> dict[str, Any]:
-    """Artefact: write the downloads beside ``dump.nq.gz`` and ``SHA256SUMS`` over all of them.
+    """Artefact: write the downloads (``write_rdf_dumps`` and the CSV tables) and ``SHA256SUMS`` over them.
 
     Returns the manifest entry ``downloads``: per file its name, size in bytes, SHA-256, and
     ``count`` of ``unit`` (quads, distinct triples or CSV rows, as ``DOWNLOADS`` says).
     """
-    counts = {
-        DUMP: len(store),
-        "dump.ttl": write_turtle(store, folder / "dump.ttl"),
-        "dump.jsonld": write_jsonld(store, folder / "dump.jsonld"),
-    }
+    counts = write_rdf_dumps(store, folder)
     for name, query in CSV_QUERIES.items():
         counts[name] = write_csv(store, query, folder / name)
     sums = write_checksums(folder, [d.name for d in DOWNLOADS])
@@ -217,4 +231,4 @@ def write_dumps(built: Built, store: ox.Store, folder: Path) -> dict[str, Any]:
     ]}
 
 
-__all__ = ["CHECKSUMS", "DOWNLOADS", "Download", "download", "read_checksums", "write_dumps"]
+__all__ = ["CHECKSUMS", "DOWNLOADS", "Download", "download", "read_checksums", "write_dumps", "write_rdf_dumps"]

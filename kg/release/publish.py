@@ -27,7 +27,6 @@ from kg.errors import PeelError, ShapeViolation
 from kg.release.artefacts import artefacts
 from kg.release.built import Built, Progress, _quiet, release_id, sha256
 from kg.release.canonical import canonical_turtle
-from kg.release.dumps import write_nquads
 from kg.release.layout import DUMP, STORE, Release, ReleaseWriter, open_release
 from kg.release.partitioned import PartedValidation, validate_store
 from kg.release.validate import ValidationOutcome
@@ -124,11 +123,6 @@ def load_store(built: Built, path: Path) -> ox.Store:
     return ox.Store(str(path))
 
 
-def write_dump(store: ox.Store, path: Path) -> int:
-    """Write the store's N-Quads dump (gzip, lines sorted so rebuilds compare); return the quad count."""
-    return write_nquads(store, path)  # sorted on disk, not in memory
-
-
 def publish(built: Built, out: Path, progress: Progress = _quiet) -> tuple[Release, ValidationOutcome]:
     progress("validating with SHACL (in the background)")
     validation = BackgroundValidation(built)
@@ -139,13 +133,11 @@ def publish(built: Built, out: Path, progress: Progress = _quiet) -> tuple[Relea
         progress("loading the store")
         store = load_store(built, writer.path / STORE)
         stored = len(store)
-        progress("writing the N-Quads dump")
-        quads = write_dump(store, writer.path / DUMP)
         manifest: dict[str, Any] = {
             "release": rid,
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
             "peelkg": __version__,
-            "quads": quads,
+            "quads": None,  # the N-Quads dump's lines: kg.release.dumps.write_dumps counts them
             "stored_quads": stored,
             "triples": triples,
             "graphs": built.graphs(),
@@ -156,6 +148,7 @@ def publish(built: Built, out: Path, progress: Progress = _quiet) -> tuple[Relea
         for artefact in artefacts():
             progress(f"writing {artefact.__module__.rsplit('.', 1)[-1]} files")
             manifest.update(artefact(built, store, writer.path))
+        manifest["quads"] = next(d["count"] for d in manifest["downloads"] if d["file"] == DUMP)
         del store
         progress("waiting for SHACL validation")
         outcome = validation.result()  # raises ShapeViolation: the partial release is removed

@@ -37,11 +37,11 @@ def published(data_dir: Path, tmp_path: Path) -> Path:
 
 
 def build_failing_with(exc: BaseException, where: str, published: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """``peelkg build --out published`` with ``where`` (a function of kg.release.publish) raising ``exc``."""
+    """``peelkg build --out published`` with ``where`` (a function, by its dotted name) raising ``exc``."""
     def fail(*_args: object, **_kwargs: object) -> None:
         raise exc
 
-    monkeypatch.setattr(f"kg.release.publish.{where}", fail)
+    monkeypatch.setattr(where, fail)
     before = fingerprint(published)
     result = CliRunner().invoke(main, ["build", "--out", str(published), "--quiet"])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
@@ -54,13 +54,14 @@ def build_failing_with(exc: BaseException, where: str, published: Path, monkeypa
 
 def test_memory_exhausted_mid_build_is_one_line_and_publishes_nothing(
         published: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    line = build_failing_with(MemoryError(), "load_store", published, monkeypatch)
+    line = build_failing_with(MemoryError(), "kg.release.publish.load_store", published, monkeypatch)
     assert line.startswith("error: the build ran out of memory: the build stopped and nothing was published")
 
 
 def test_a_full_disk_mid_build_is_one_line_and_publishes_nothing(
         published: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    line = build_failing_with(OSError(errno.ENOSPC, "No space left on device"), "write_dump", published, monkeypatch)
+    full = OSError(errno.ENOSPC, "No space left on device")
+    line = build_failing_with(full, "kg.release.dumps.write_rdf_dumps", published, monkeypatch)
     assert line.startswith(f"error: no space left on the device holding {published}: the build stopped")
 
 

@@ -15,8 +15,9 @@ from rdflib import Dataset, Graph
 
 from kg.namespaces import PREFIXES
 from kg.query.canned import get_query
-from kg.release.dumps import CHECKSUMS, DOWNLOADS, read_checksums, write_jsonld, write_nquads, write_turtle
-from kg.release.layout import Release
+from kg.release import dumps
+from kg.release.dumps import CHECKSUMS, DOWNLOADS, read_checksums, write_rdf_dumps
+from kg.release.layout import DUMP, Release
 from kg.store.local import LocalStore
 
 A, B = ox.NamedNode("https://w3id.org/peelkg/graph/a"), ox.NamedNode("https://w3id.org/peelkg/graph/b")
@@ -41,10 +42,11 @@ def two_graph_store() -> ox.Store:
 
 def test_turtle_holds_distinct_triples_and_jsonld_keeps_graphs(tmp_path: Path) -> None:
     store = two_graph_store()
-    assert write_turtle(store, tmp_path / "d.ttl") == 2
-    assert len(Graph().parse(tmp_path / "d.ttl", format="turtle")) == 2
-    assert write_jsonld(store, tmp_path / "d.jsonld") == 3
-    dataset = parse_dataset(tmp_path / "d.jsonld")
+    counts = write_rdf_dumps(store, tmp_path)
+    assert counts["dump.ttl"] == 2
+    assert len(Graph().parse(tmp_path / "dump.ttl", format="turtle")) == 2
+    assert counts["dump.jsonld"] == 3
+    dataset = parse_dataset(tmp_path / "dump.jsonld")
     assert sorted((str(g), str(o)) for _s, _p, o, g in dataset.quads()) == [
         (A.value, "same"), (B.value, "only b"), (B.value, "same")]
 
@@ -119,9 +121,8 @@ def test_dumps_sorted_on_disk_are_the_bytes_sorted_in_memory_gave(
     monkeypatch.setattr("kg.release.sorted_lines.RUN", run)  # 2 and 5: many runs merged; 100,000: one run
     store = _awkward_store()
     expected = _in_memory_dumps(store, tmp_path)
-    assert write_nquads(store, tmp_path / "dump.nq.gz") == len(store)
-    assert write_turtle(store, tmp_path / "dump.ttl") == len({q.triple for q in store})
-    assert write_jsonld(store, tmp_path / "dump.jsonld") == len(store)
+    counts = write_rdf_dumps(store, tmp_path)
+    assert counts == {DUMP: len(store), "dump.ttl": len({q.triple for q in store}), "dump.jsonld": len(store)}
     assert gzip.decompress((tmp_path / "dump.nq.gz").read_bytes()) == gzip.decompress(expected["nq.gz"])
     assert (tmp_path / "dump.nq.gz").read_bytes() == expected["nq.gz"]
     assert (tmp_path / "dump.ttl").read_bytes() == expected["ttl"]
@@ -130,12 +131,22 @@ def test_dumps_sorted_on_disk_are_the_bytes_sorted_in_memory_gave(
                                                           "old.nq.gz", "old.ttl"]  # no scratch left behind
 
 
+def test_the_dumps_read_the_store_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The on-disk store is slow to read (a lookup a term), so the three dumps come from one read of each graph."""
+    store = _awkward_store()
+    reads: list[object] = []
+    real = dumps._graph_lines
+    monkeypatch.setattr(dumps, "_graph_lines", lambda s, g: reads.append(g) or real(s, g))
+    write_rdf_dumps(store, tmp_path)
+    assert sorted(map(str, reads)) == sorted({str(q.graph_name) for q in store})
+
+
 def test_a_literal_with_a_unicode_line_separator_survives_the_nquads_dump(tmp_path: Path) -> None:
     """Regression: the dump was split with ``str.splitlines``, which also breaks at U+2028, U+0085 and form feeds
     that N-Quads keeps inside a literal, and so published broken lines."""
     store = ox.Store()
     text = ox.Literal("one\u2028two\x85three\x0cfour\x1cfive")
     store.add(ox.Quad(S, P, text, A))
-    write_nquads(store, tmp_path / "dump.nq.gz")
+    write_rdf_dumps(store, tmp_path)
     with gzip.open(tmp_path / "dump.nq.gz", "rb") as handle:
         assert list(ox.parse(handle, format=ox.RdfFormat.N_QUADS)) == [ox.Quad(S, P, text, A)]
