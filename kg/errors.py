@@ -20,6 +20,10 @@ class InputError(PeelError):
         where = f"{file}:{line}" if line is not None else file
         super().__init__(f"{where}: {message}")
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, int | None, str]]:
+        """Pickled by its fields (a report mapped in a worker process raises it in the build)."""
+        return type(self), (self.file, self.line, self.message)
+
 
 class ParseError(InputError):
     """A report text cannot be parsed."""

@@ -8,10 +8,14 @@ A violation or an unreadable input raises before anything is published.
 from __future__ import annotations
 
 import itertools
+import multiprocessing
+import os
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -228,6 +232,79 @@ def _map_report(path: Path, meta: ReportMeta, index: ForceIndex, vocab: Vocabula
     return ReportUnit(str(path), graph_iri, slim(report), meta.source_url, numbered, named, notices), graph
 
 
+MAPPING_WORKERS = 4  # at most this many processes map reports (and never more than the machine's cores)
+MAPPED_IN_PROCESS = 8  # this many reports to map, or fewer, are mapped in the build's own process
+
+
+@dataclass(frozen=True)
+class _Mapping:
+    """What mapping a report reads besides the report: made once a process from the reference tables."""
+
+    index: ForceIndex
+    vocab: Vocabulary
+    tagger: ThemeTagger
+    partners: PartnerFinder
+    forces_file: Path
+
+
+def _mapping(inputs: Inputs) -> _Mapping:
+    forces = read_forces(inputs.forces)
+    if inputs.wikidata is not None:
+        forces = read_wikidata(inputs.wikidata, forces)
+    vocab = Vocabulary.load()
+    return _Mapping(ForceIndex(forces), vocab, ThemeTagger(vocab.theme_labels, cues=vocab.theme_cues),
+                    PartnerFinder(forces, read_organisations(inputs.organisations)), inputs.forces)
+
+
+_worker_mapping: list[_Mapping] = []  # in a mapping worker: its one _Mapping, made by _start_mapper
+
+
+def _start_mapper(inputs: Inputs) -> None:
+    _worker_mapping[:] = [_mapping(inputs)]
+
+
+def _map_into(cache: UnitCache, mapping: _Mapping, path: Path, meta: ReportMeta, key: str) -> ReportUnit:
+    unit, graph = _map_report(path, meta, mapping.index, mapping.vocab, mapping.tagger, mapping.partners,
+                              mapping.forces_file)
+    return cache.put(key, unit, graph)
+
+
+def _map_in_worker(folder: Path, path: Path, meta: ReportMeta, key: str) -> str:
+    """Map one report into the unit cache at ``folder``; the build reads it back by ``key``."""
+    _map_into(UnitCache(folder), _worker_mapping[0], path, meta, key)
+    return key
+
+
+def map_reports(keyed: list[tuple[Path, ReportMeta, str]], inputs: Inputs,
+                cache: UnitCache) -> Iterator[tuple[Path, ReportUnit]]:
+    """Each report's unit, in the order of ``keyed`` (path, metadata, cache key): read back from ``cache``, or
+    parsed and mapped into it.  Many reports to map are mapped by a pool of worker processes, each a fresh
+    interpreter (never a fork of a threaded server) with the reference tables read once; a report that
+    cannot be mapped raises its ``InputError`` in input order, as if mapped here.  Decision 0319."""
+    todo = [(path, meta, key) for path, meta, key in keyed if cache.get(key) is None]
+    workers = min(MAPPING_WORKERS, os.cpu_count() or 1, len(todo))
+    mapped: dict[str, Future[str]] = {}
+    pool: ProcessPoolExecutor | None = None
+    if len(todo) > MAPPED_IN_PROCESS and workers > 1:
+        context = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods()
+                                              else "spawn")
+        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_mapper, initargs=(inputs,))
+        mapped = {key: pool.submit(_map_in_worker, cache.folder, path, meta, key) for path, meta, key in todo}
+    try:
+        here: _Mapping | None = None
+        for path, meta, key in keyed:
+            if key in mapped:
+                mapped[key].result()
+            unit = cache.get(key)
+            if unit is None:
+                here = here or _mapping(inputs)
+                unit = _map_into(cache, here, path, meta, key)
+            yield path, unit
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
 def build_dataset(inputs: Inputs, progress: Progress = _quiet, *, cache: Path | None = None) -> Built:
     """Read every input and map it into a scratch store, report by report (not yet validated).
 
@@ -243,26 +320,21 @@ def build_dataset(inputs: Inputs, progress: Progress = _quiet, *, cache: Path | 
     read_publisher(inputs.publisher)  # checked before any work: the description states it (kg.release.void)
     vocab = Vocabulary.load()
     index = ForceIndex(forces)
-    tagger = ThemeTagger(vocab.theme_labels, cues=vocab.theme_cues)
-    partners = PartnerFinder(forces, organisations)
     workdir = Path(tempfile.mkdtemp(prefix="peelkg-build-"))
     try:
-        store = ox.Store(str(workdir / "store"))
+        store = ox.Store()  # in memory: read many times over by the publish (decision 0319)
         units_cache = UnitCache(cache / UNITS_DIR if cache is not None else workdir / UNITS_DIR)
         notices: list[Notice] = []
         meta_cache: dict[Path, dict[str, ReportMeta]] = {}
         units: list[ReportUnit] = []
         tables = [inputs.forces, inputs.organisations, *([inputs.wikidata] if inputs.wikidata else [])]
+        keyed: list[tuple[Path, ReportMeta, str]] = []
         for path in inputs.reports:
-            progress(f"parsing {path.name}")
             meta = _metadata_for(path, meta_cache)
             check_report_size(path)
-            key = unit_key(path, meta, tables)
-            unit = units_cache.get(key)
-            if unit is None:
-                unit, graph = _map_report(path, meta, index, vocab, tagger, partners, inputs.forces)
-                unit = units_cache.put(key, unit, graph)
-                del graph
+            keyed.append((path, meta, unit_key(path, meta, tables)))
+        for path, unit in map_reports(keyed, inputs, units_cache):
+            progress(f"parsing {path.name}")
             units.append(unit)
             notices.extend(unit.notices)
         # one load for every report: a load a report cost ~27 ms each (the store's set-up), ~4 ms in one

@@ -116,11 +116,12 @@ def _validate_in_child(prepared: PartedValidation, connection: Connection) -> No
 
 
 def load_store(built: Built, path: Path) -> ox.Store:
-    """Copy the build's store (every quad of the dataset) to a new embedded store at ``path``."""
-    built.store.optimize()
-    built.store.flush()
-    built.store.backup(str(path))
-    return ox.Store(str(path))
+    """Copy the build's store (every quad of the dataset, in memory) to a new embedded store at ``path``."""
+    store = ox.Store(str(path))
+    store.bulk_extend(built.store)
+    store.optimize()
+    store.flush()
+    return store
 
 
 def publish(built: Built, out: Path, progress: Progress = _quiet) -> tuple[Release, ValidationOutcome]:
@@ -147,7 +148,7 @@ def publish(built: Built, out: Path, progress: Progress = _quiet) -> tuple[Relea
         }
         for artefact in artefacts():
             progress(f"writing {artefact.__module__.rsplit('.', 1)[-1]} files")
-            manifest.update(artefact(built, store, writer.path))
+            manifest.update(artefact(built, built.store, writer.path))  # the same quads, read from memory
         manifest["quads"] = next(d["count"] for d in manifest["downloads"] if d["file"] == DUMP)
         del store
         progress("waiting for SHACL validation")

@@ -6,12 +6,20 @@ import gzip
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 from rdflib import URIRef
 
-from kg.namespaces import PEEL, RDF, force_iri, improvement_iri, sparql_prefixes, theme_iri
-from kg.release.build import build_dataset, collect_inputs
+from kg.errors import InputError
+from kg.link.reference import read_report_metadata
+from kg.model import ReportMeta
+from kg.namespaces import PEEL, RDF, force_iri, improvement_iri, slugify, sparql_prefixes, theme_iri
+from kg.release import build
+from kg.release.build import build_dataset, collect_inputs, map_reports
+from kg.release.built import Inputs
 from kg.release.dumps import CHECKSUMS
 from kg.release.layout import Release
+from kg.release.units import UnitCache, unit_key
+from kg.resources import corpus_dir
 from kg.store.local import LocalStore
 from tests.conftest import run_peelkg
 from tests.kg.release.release_files import release_files
@@ -120,3 +128,57 @@ def test_partners_distinguish_named_organisations_from_generic_mentions() -> Non
     assert URIRef("https://w3id.org/peelkg/id/organisation/regional-organised-crime-unit") in partners
     assert not any("other-organisations" in str(p) for p in partners)
     assert NORFOLK not in partners
+
+
+def _copies(folder: Path, forces: list[str]) -> Path:
+    """The bundled Norfolk report copied for each of ``forces`` (names as in forces.csv), with its reports.csv."""
+    folder.mkdir(parents=True)
+    text = (corpus_dir() / "norfolk-2016-effectiveness.txt").read_text(encoding="utf-8")
+    rows = (corpus_dir() / "reports.csv").read_text(encoding="utf-8").splitlines()[:1]
+    for force in forces:
+        name = f"{slugify(force)}-2016-effectiveness.txt"
+        (folder / name).write_text(text.replace("Norfolk", force), encoding="utf-8")
+        rows.append(f"{name},{force},2016,Effectiveness,https://example.org/{name},2017-03-02")
+    (folder / "reports.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return folder
+
+
+def _keyed(inputs: Inputs) -> list[tuple[Path, ReportMeta, str]]:
+    tables = [inputs.forces, inputs.organisations]
+    metas = read_report_metadata(inputs.reports[0].parent / "reports.csv")
+    return [(p, metas[p.name], unit_key(p, metas[p.name], tables)) for p in inputs.reports]
+
+
+def test_reports_mapped_by_worker_processes_are_the_units_mapped_here(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    inputs = collect_inputs([_copies(tmp_path / "in", ["Norfolk", "Suffolk", "Essex"])])
+    here = UnitCache(tmp_path / "here")
+    monkeypatch.setattr(build, "MAPPED_IN_PROCESS", 100)
+    local = [unit for _path, unit in map_reports(_keyed(inputs), inputs, here)]
+
+    def not_here(*_args: object) -> None:
+        raise AssertionError("mapped in the build's process")
+
+    monkeypatch.setattr(build, "MAPPED_IN_PROCESS", 0)
+    monkeypatch.setattr(build.os, "cpu_count", lambda: 2)  # a pool of two, whatever the machine
+    monkeypatch.setattr(build, "_map_into", not_here)  # the workers are fresh interpreters: not patched
+    pooled = [unit for _path, unit in map_reports(_keyed(inputs), inputs, UnitCache(tmp_path / "pool"))]
+    assert [u.path for u in pooled] == [str(p) for p in inputs.reports]
+    assert [u.quads_file.read_bytes() for u in pooled] == [u.quads_file.read_bytes() for u in local]
+    assert [(u.graph, u.numbered, u.partners, u.notices, u.quads) for u in pooled] == \
+        [(u.graph, u.numbered, u.partners, u.notices, u.quads) for u in local]
+
+
+def test_a_report_that_fails_in_a_worker_is_reported_as_the_first_in_input_order(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _copies(tmp_path / "in", ["Essex", "Norfolk", "Suffolk"])
+    for name in ("norfolk-2016-effectiveness.txt", "suffolk-2016-effectiveness.txt"):  # two bad ones
+        path = folder / name
+        path.write_text(path.read_text(encoding="utf-8").replace("2016", "2015"), encoding="utf-8")
+    inputs = collect_inputs([folder])
+    monkeypatch.setattr(build, "MAPPED_IN_PROCESS", 0)
+    monkeypatch.setattr(build.os, "cpu_count", lambda: 2)
+    with pytest.raises(InputError) as caught:
+        list(map_reports(_keyed(inputs), inputs, UnitCache(tmp_path / "cache")))
+    assert caught.value.file == str(folder / "norfolk-2016-effectiveness.txt")
+    assert "reports.csv says" in caught.value.message
