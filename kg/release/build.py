@@ -281,7 +281,8 @@ def map_reports(keyed: list[tuple[Path, ReportMeta, str]], inputs: Inputs,
     parsed and mapped into it.  Many reports to map are mapped by a pool of worker processes, each a fresh
     interpreter (never a fork of a threaded server) with the reference tables read once; a report that
     cannot be mapped raises its ``InputError`` in input order, as if mapped here.  Decision 0319."""
-    todo = [(path, meta, key) for path, meta, key in keyed if cache.get(key) is None]
+    cached = {key: unit for _path, _meta, key in keyed if (unit := cache.get(key)) is not None}
+    todo = [(path, meta, key) for path, meta, key in keyed if key not in cached]
     workers = min(MAPPING_WORKERS, os.cpu_count() or 1, len(todo))
     mapped: dict[str, Future[str]] = {}
     pool: ProcessPoolExecutor | None = None
@@ -295,7 +296,7 @@ def map_reports(keyed: list[tuple[Path, ReportMeta, str]], inputs: Inputs,
         for path, meta, key in keyed:
             if key in mapped:
                 mapped[key].result()
-            unit = cache.get(key)
+            unit = cached.get(key) or (cache.get(key) if key in mapped else None)
             if unit is None:
                 here = here or _mapping(inputs)
                 unit = _map_into(cache, here, path, meta, key)

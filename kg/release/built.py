@@ -59,10 +59,10 @@ class Inputs:
 
 @dataclass
 class Built:
-    """A mapped build: every graph in ``store`` (an on-disk scratch store), the small graphs also in ``dataset``.
+    """A mapped build: every graph in ``store`` (a scratch store in memory), the small graphs also in ``dataset``.
 
     ``dataset`` holds the vocabularies, the reference facts, the judgements and the derived graphs
-    in rdflib; the report graphs are only in ``store``.  ``workdir`` (the store's folder and, without a
+    in rdflib; the report graphs are only in ``store``.  ``workdir`` (scratch space and, without a
     cache, the mapped reports) is removed when the ``Built`` is collected.
     """
 

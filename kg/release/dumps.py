@@ -20,6 +20,7 @@ URL (see ``docs/decisions/0201-download-formats.md``).
 from __future__ import annotations
 
 import gzip
+import io
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -104,19 +105,19 @@ def write_rdf_dumps(store: ox.Store, folder: Path) -> dict[str, int]:
     """
     with tempfile.TemporaryDirectory(prefix=".dump-", dir=folder) as scratch_name:
         scratch = Path(scratch_name)
-        quads, triples, ordered = scratch / "quads", scratch / "triples", scratch / "ordered.nq"
-        with quads.open("wb") as quad_lines, triples.open("wb") as triple_lines, ordered.open("wb") as by_graph:
+        triples, ordered = scratch / "triples", scratch / "ordered.nq"  # ordered: every quad, by graph
+        with triples.open("wb") as triple_lines, ordered.open("wb") as by_graph:
             for graph in _graphs_in_order(store):
-                lines = _graph_lines(store, graph)
                 suffix = b" ." if isinstance(graph, ox.DefaultGraph) else f" {graph} .".encode()
-                for line in lines:
-                    quad = line[:-2] + suffix
+                for line in _graph_lines(store, graph):
                     triple_lines.write(line + b"\n")
-                    quad_lines.write(quad + b"\n")
-                    by_graph.write(quad + b"\n")
-        counts = {DUMP: _write_gzipped(_sorted_file(quads, scratch), folder / DUMP)}
+                    by_graph.write(line[:-2] + suffix + b"\n")
+        with (folder / DUMP).open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw,
+                                                               compresslevel=6, mtime=0) as handle:
+            counts = {DUMP: _write_lines(_sorted_file(ordered, scratch), handle)}
         sorted_triples = scratch / "triples.nt"
-        counts["dump.ttl"] = _write_lines(_sorted_file(triples, scratch), sorted_triples)
+        with sorted_triples.open("wb") as handle:
+            counts["dump.ttl"] = _write_lines(_sorted_file(triples, scratch), handle)
         ox.serialize(ox.parse(path=str(sorted_triples), format=ox.RdfFormat.N_TRIPLES), str(folder / "dump.ttl"),
                      ox.RdfFormat.TURTLE, prefixes=PREFIXES)
         ox.serialize(ox.parse(path=str(ordered), format=ox.RdfFormat.N_QUADS), str(folder / "dump.jsonld"),
@@ -145,22 +146,12 @@ def _sorted_file(path: Path, scratch: Path) -> Iterator[bytes]:
         yield from sorted_unique((line[:-1] for line in handle), scratch)
 
 
-def _write_lines(lines: Iterable[bytes], path: Path) -> int:
+def _write_lines(lines: Iterable[bytes], handle: io.BufferedIOBase) -> int:
+    """Write ``lines``, each ended by a line break, in chunks; return how many."""
     count = 0
-    with path.open("wb") as handle:
-        for chunk in _chunks(lines):
-            handle.write(b"\n".join(chunk) + b"\n")
-            count += len(chunk)
-    return count
-
-
-def _write_gzipped(lines: Iterable[bytes], path: Path) -> int:
-    count = 0
-    with path.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=6,
-                                               mtime=0) as handle:
-        for chunk in _chunks(lines):
-            handle.write(b"\n".join(chunk) + b"\n")
-            count += len(chunk)
+    for chunk in _chunks(lines):
+        handle.write(b"\n".join(chunk) + b"\n")
+        count += len(chunk)
     return count
 
 
